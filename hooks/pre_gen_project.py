@@ -1,0 +1,93 @@
+"""Refuse answers the template cannot bake, before a single file is written.
+
+Cookiecutter runs this file as a lone script with the answers rendered in. The answers
+enter as JSON data, never as code, so a hostile project name stays an inert string.
+Each check returns one message naming the field, the value and what is allowed.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Longer names push the project's import lines past its 100-column line length.
+MAX_PACKAGE_NAME = 32
+DATASETS = {
+    "classification": ("iris", "wine", "breast_cancer", "digits"),
+    "regression": ("diabetes",),
+}
+
+
+def check_slug(slug: str) -> str | None:
+    """Reject a project slug that is not a valid folder and distribution name."""
+    if not SLUG.match(slug):
+        return (
+            f"project_slug {slug!r} is not allowed: use lowercase letters, digits and single "
+            "dashes, starting with a letter (for example 'iris-classifier')."
+        )
+    return None
+
+
+def check_package_name(name: str) -> str | None:
+    """Reject an import name that is not an identifier, is a keyword or shadows the stdlib."""
+    if not name.isidentifier() or not name.isascii() or name != name.lower():
+        return (
+            f"package_name {name!r} is not allowed: use lowercase ASCII letters, digits and "
+            "underscores, starting with a letter (for example 'iris_classifier')."
+        )
+    if len(name) > MAX_PACKAGE_NAME:
+        return (
+            f"package_name {name!r} is {len(name)} characters long: use at most {MAX_PACKAGE_NAME}."
+        )
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"package_name {name!r} is a Python keyword: choose another name."
+    if name in sys.stdlib_module_names:
+        return (
+            f"package_name {name!r} is the name of a Python standard-library module and would "
+            "shadow it: choose another name."
+        )
+    return None
+
+
+def check_email(email: str) -> str | None:
+    """Reject an author e-mail that does not look like name@domain.tld."""
+    if not EMAIL.match(email):
+        return f"author_email {email!r} is not an e-mail address: use the form name@example.com."
+    return None
+
+
+def check_dataset(task_type: str, dataset_name: str) -> str | None:
+    """Reject a bundled dataset that does not fit the task type."""
+    allowed = DATASETS.get(task_type, ())
+    if dataset_name not in allowed:
+        return (
+            f"dataset_name {dataset_name!r} does not fit task_type {task_type!r}: "
+            f"choose one of {', '.join(allowed)}."
+        )
+    return None
+
+
+def first_error(answers: dict) -> str | None:
+    """Return the first problem with the answers, or None when they can be baked."""
+    checks = (
+        check_slug(answers["project_slug"]),
+        check_package_name(answers["package_name"]),
+        check_email(answers["author_email"]),
+        check_dataset(answers["task_type"], answers["dataset_name"]),
+    )
+    return next((message for message in checks if message), None)
+
+
+def main(answers: dict) -> int:
+    """Print the first problem to stderr and return the exit code."""
+    error = first_error(answers)
+    if error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(json.loads(r"""{{ cookiecutter | tojson }}""")))

@@ -1,0 +1,145 @@
+"""Fixtures shared by the template's tests: baking, running baked projects, one Prefect server.
+
+The Prefect server is started once per test session, by whichever xdist worker needs it first,
+and stopped by the controlling process when the session ends.
+"""
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SHARED_ENV = "PREFECT_ML_TEMPLATE_TEST_SHARED"
+SERVER_START_SECONDS = 120
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the controlling process, make a folder the xdist workers share."""
+    if not hasattr(config, "workerinput"):
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="prefect-ml-template-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """In the controlling process, stop the shared Prefect server if a worker started one."""
+    if hasattr(config, "workerinput"):
+        return
+    state = Path(os.environ[SHARED_ENV]) / "server.json"
+    if state.exists():
+        pid = json.loads(state.read_text())["pid"]
+        stop_process_group(pid)
+
+
+def stop_process_group(pid: int, grace_seconds: float = 10) -> None:
+    """SIGTERM a process group, then SIGKILL it if it is still alive after the grace period."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + grace_seconds
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_prefect_env(home: Path) -> dict[str, str]:
+    """Environment for a Prefect process that stays offline and keeps its files in `home`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+    )
+    return env
+
+
+def wait_healthy(api_url: str, process: subprocess.Popen | None, log: Path) -> None:
+    """Block until the server answers its health check, or fail with its log."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"prefect server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"prefect server did not answer in {SERVER_START_SECONDS} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url() -> str:
+    """URL of the session's Prefect server on 127.0.0.1, started on first use."""
+    shared = Path(os.environ[SHARED_ENV])
+    state, log = shared / "server.json", shared / "server.log"
+    with open(shared / "server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if state.exists():
+            api_url, process = json.loads(state.read_text())["api_url"], None
+        else:
+            port = free_port()
+            api_url = f"http://127.0.0.1:{port}/api"
+            command = [BIN / "prefect", "server", "start", "--host", "127.0.0.1"]
+            command += ["--port", str(port), "--no-ui", "--analytics-off"]
+            process = subprocess.Popen(
+                command,
+                env=quiet_prefect_env(shared / "prefect-home"),
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            state.write_text(json.dumps({"api_url": api_url, "pid": process.pid}))
+        wait_healthy(api_url, process, log)
+    return api_url
+
+
+def run(command: list, cwd: Path, env: dict[str, str], timeout: int = 600) -> str:
+    """Run a command, fail the test with its output if it fails, return its output."""
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} failed in {cwd}:\n{output[-6000:]}")
+    return output
+
+
+@pytest.fixture
+def bake(cookies) -> Iterator:
+    """Bake the template with some answers; fail the test with the reason if baking fails."""
+
+    def _bake(**answers: str) -> Path:
+        result = cookies.bake(extra_context=answers, template=str(TEMPLATE))
+        assert result.exception is None, result.exception
+        assert result.exit_code == 0
+        return result.project_path
+
+    yield _bake

@@ -1,0 +1,16 @@
+"""Estimator: logistic regression, a fast and interpretable baseline."""
+
+from pydantic import BaseModel, Field
+from sklearn.linear_model import LogisticRegression as Estimator
+
+
+class ModelParams(BaseModel):
+    """Hyperparameters of the logistic regression."""
+
+    C: float = Field(default=1.0, gt=0, description="Inverse regularization strength.")
+    max_iter: int = Field(default=1000, ge=1, description="Most solver iterations.")
+
+
+def build_estimator(params: ModelParams, random_state: int) -> Estimator:
+    """Create an unfitted estimator from the hyperparameters."""
+    return Estimator(**params.model_dump(), random_state=random_state)

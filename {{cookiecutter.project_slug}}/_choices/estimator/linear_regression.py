@@ -1,0 +1,15 @@
+"""Estimator: ridge regression, a fast and interpretable baseline."""
+
+from pydantic import BaseModel, Field
+from sklearn.linear_model import Ridge as Estimator
+
+
+class ModelParams(BaseModel):
+    """Hyperparameters of the ridge regression."""
+
+    alpha: float = Field(default=1.0, ge=0, description="L2 regularization strength.")
+
+
+def build_estimator(params: ModelParams, random_state: int) -> Estimator:
+    """Create an unfitted estimator from the hyperparameters."""
+    return Estimator(**params.model_dump(), random_state=random_state)

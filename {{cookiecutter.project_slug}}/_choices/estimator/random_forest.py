@@ -1,0 +1,17 @@
+"""Estimator: a random forest, strong on tabular data with little tuning."""
+
+from pydantic import BaseModel, Field
+from sklearn.ensemble import RandomForest{{ cookiecutter.__estimator_kind }} as Estimator
+
+
+class ModelParams(BaseModel):
+    """Hyperparameters of the random forest."""
+
+    n_estimators: int = Field(default=200, ge=1, description="Number of trees.")
+    max_depth: int | None = Field(default=None, ge=1, description="Deepest a tree may grow.")
+    min_samples_leaf: int = Field(default=1, ge=1, description="Fewest samples in a leaf.")
+
+
+def build_estimator(params: ModelParams, random_state: int) -> Estimator:
+    """Create an unfitted estimator from the hyperparameters."""
+    return Estimator(**params.model_dump(), random_state=random_state)

@@ -1,0 +1,1 @@
+"""Prefect pipelines that train, evaluate and register the project's model."""

@@ -1,0 +1,78 @@
+"""Tasks that read, check and split the dataset."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from prefect import get_run_logger, task
+from sklearn.model_selection import train_test_split
+
+from {{ cookiecutter.package_name }}.config import SplitConfig
+from {{ cookiecutter.package_name }}.metrics import STRATIFY
+from {{ cookiecutter.package_name }}.source import (
+    DatasetConfig,
+    read_dataset,
+)
+
+
+class DatasetError(ValueError):
+    """The dataset cannot be trained on; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class DatasetSplit:
+    """Features and labels, divided into a training part and an evaluation part."""
+
+    features_train: pd.DataFrame
+    features_test: pd.DataFrame
+    target_train: pd.Series
+    target_test: pd.Series
+
+    @property
+    def rows(self) -> int:
+        """Number of rows before the split."""
+        return len(self.features_train) + len(self.features_test)
+
+
+# Reading data is I/O: a flaky disk or network gets a few more tries before the run fails.
+@task(retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
+def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
+    """Read the dataset into one frame."""
+    frame = read_dataset(dataset)
+    get_run_logger().info("Loaded %d rows x %d columns from %s", *frame.shape, dataset.describe())
+    return frame
+
+
+@task
+def validate_dataset(frame: pd.DataFrame, target_column: str) -> pd.DataFrame:
+    """Fail fast, before any training, when the frame cannot be learned from."""
+    if frame.empty:
+        raise DatasetError("The dataset has no rows: point the project at a non-empty dataset.")
+    if target_column not in frame.columns:
+        present = ", ".join(map(str, frame.columns))
+        raise DatasetError(
+            f"Target column {target_column!r} is missing; the columns present are: {present}."
+        )
+    if frame.shape[1] < 2:
+        raise DatasetError(f"The dataset has no feature columns besides {target_column!r}.")
+    labelled = frame.dropna(subset=[target_column])
+    if labelled.empty:
+        raise DatasetError(f"Target column {target_column!r} has no values: every row is missing.")
+    dropped = len(frame) - len(labelled)
+    if dropped:
+        get_run_logger().warning("Dropped %d rows without a %r value", dropped, target_column)
+    return labelled
+
+
+@task
+def split_dataset(frame: pd.DataFrame, target_column: str, split: SplitConfig) -> DatasetSplit:
+    """Hold out a seeded share of the rows for evaluation."""
+    features = frame.drop(columns=[target_column])
+    target = frame[target_column]
+    parts = train_test_split(
+        features,
+        target,
+        test_size=split.test_size,
+        random_state=split.random_state,
+        stratify=target if STRATIFY else None,
+    )
+    return DatasetSplit(*parts)
