@@ -4,6 +4,7 @@ The Prefect server is started once per test session, by whichever xdist worker n
 and stopped by the controlling process when the session ends.
 """
 
+import contextlib
 import fcntl
 import json
 import os
@@ -50,6 +51,8 @@ def stop_process_group(pid: int, grace_seconds: float = 10) -> None:
             return
         deadline = time.monotonic() + grace_seconds
         while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reap it if it is our child, or it lingers as a zombie
             try:
                 os.killpg(pid, 0)
             except ProcessLookupError:

@@ -27,3 +27,15 @@ def test_baked_project_lints_and_passes_its_tests(bake, prefect_api_url, answers
     run([BIN / "ruff", "format", "--check", "."], project, env)
     output = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     assert " passed" in output and "failed" not in output
+
+
+def test_baked_project_deploys_as_is(bake, prefect_api_url):
+    """`make deploy` creates the work pool and the scheduled deployment on a real server."""
+    project = bake(project_name="Deploy Check")
+    env = project_env(prefect_api_url)
+    run(["make", "deploy", f"BIN={BIN}", f"PREFECT_API_URL={prefect_api_url}"], project, env)
+
+    name = "deploy-check-training/scheduled-training"
+    output = run([BIN / "prefect", "deployment", "inspect", name], project, env)
+    assert "'work_pool_name': 'deploy-check-process'" in output
+    assert "0 3 * * *" in output
