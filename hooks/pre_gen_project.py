@@ -14,6 +14,17 @@ SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Longer names push the project's import lines past its 100-column line length.
 MAX_PACKAGE_NAME = 32
+# fsspec URL schemes whose filesystem package the baked pyproject.toml adds.
+FILE_SCHEMES = ("file", "http", "https", "s3", "gs", "gcs", "az", "abfs", "abfss")
+# SQLAlchemy dialects whose driver package the baked pyproject.toml adds.
+SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "mysql+pymysql")
+URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:(?P<userinfo>[^/@]*)@)?")
+# The answers each dataset source reads.
+REQUIRED = {
+    "csv": ("target_column",),
+    "parquet": ("target_column",),
+    "sql": ("target_column", "dataset_table"),
+}
 DATASETS = {
     "classification": ("iris", "wine", "breast_cancer", "digits"),
     "regression": ("diabetes",),
@@ -58,8 +69,11 @@ def check_email(email: str) -> str | None:
     return None
 
 
-def check_dataset(task_type: str, dataset_name: str) -> str | None:
-    """Reject a bundled dataset that does not fit the task type."""
+def check_dataset(answers: dict) -> str | None:
+    """Reject a bundled dataset that does not fit the task type (sklearn source only)."""
+    if answers["dataset_source"] != "sklearn":
+        return None
+    task_type, dataset_name = answers["task_type"], answers["dataset_name"]
     allowed = DATASETS.get(task_type, ())
     if dataset_name not in allowed:
         return (
@@ -69,13 +83,45 @@ def check_dataset(task_type: str, dataset_name: str) -> str | None:
     return None
 
 
+def check_dataset_uri(source: str, uri: str) -> str | None:
+    """Reject a dataset address the chosen source cannot read, or one holding a password."""
+    if source == "sklearn" or not uri:
+        return None
+    match = URL.match(uri)
+    scheme = match["scheme"].lower() if match else "file"
+    allowed = SQL_SCHEMES if source == "sql" else FILE_SCHEMES
+    if scheme not in allowed:
+        kind = "a SQLAlchemy URL" if source == "sql" else "a local path or an fsspec URL"
+        return (
+            f"dataset_uri {uri!r} is not {kind} the project can read: use one of the schemes "
+            f"{', '.join(s + '://' for s in allowed)} (or leave it empty for a sample dataset)."
+        )
+    if match and ":" in (match["userinfo"] or ""):
+        return (
+            "dataset_uri holds a password, which would be written into the project: leave it "
+            "out and give it at run time (environment variable or Prefect Secret block)."
+        )
+    return None
+
+
+def check_required(answers: dict) -> str | None:
+    """Reject an empty target column or table for the sources that read them."""
+    source = answers["dataset_source"]
+    for field in REQUIRED.get(source, ()):
+        if not answers[field].strip():
+            return f"{field} is empty: dataset_source {source!r} needs it."
+    return None
+
+
 def first_error(answers: dict) -> str | None:
     """Return the first problem with the answers, or None when they can be baked."""
     checks = (
         check_slug(answers["project_slug"]),
         check_package_name(answers["package_name"]),
         check_email(answers["author_email"]),
-        check_dataset(answers["task_type"], answers["dataset_name"]),
+        check_dataset(answers),
+        check_dataset_uri(answers["dataset_source"], answers["dataset_uri"]),
+        check_required(answers),
     )
     return next((message for message in checks if message), None)
 

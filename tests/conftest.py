@@ -5,7 +5,9 @@ and stopped by the controlling process when the session ends.
 """
 
 import contextlib
+import dataclasses
 import fcntl
+import functools
 import json
 import os
 import signal
@@ -13,17 +15,21 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+from tests.template import TEMPLATE
+
 BIN = Path(sys.executable).parent
 SHARED_ENV = "PREFECT_ML_TEMPLATE_TEST_SHARED"
 SERVER_START_SECONDS = 120
+pytest_plugins = ["tests.postgres"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -119,8 +125,10 @@ def prefect_api_url() -> str:
     return api_url
 
 
-def run(command: list, cwd: Path, env: dict[str, str], timeout: int = 600) -> str:
-    """Run a command, fail the test with its output if it fails, return its output."""
+def run(
+    command: list, cwd: Path, env: dict[str, str], timeout: int = 600, expect_failure: bool = False
+) -> str:
+    """Run a command; fail the test if it fails (or, with expect_failure, if it succeeds)."""
     result = subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
@@ -130,8 +138,9 @@ def run(command: list, cwd: Path, env: dict[str, str], timeout: int = 600) -> st
         timeout=timeout,
     )
     output = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, command))} failed in {cwd}:\n{output[-6000:]}")
+    if (result.returncode != 0) != expect_failure:
+        outcome = "succeeded" if expect_failure else "failed"
+        pytest.fail(f"{' '.join(map(str, command))} {outcome} in {cwd}:\n{output[-6000:]}")
     return output
 
 
@@ -146,3 +155,30 @@ def bake(cookies) -> Iterator:
         return result.project_path
 
     yield _bake
+
+
+@dataclasses.dataclass(frozen=True)
+class ServedFolder:
+    """A folder served over HTTP at `url`."""
+
+    folder: Path
+    url: str
+
+
+@pytest.fixture(scope="session")
+def http_server(tmp_path_factory) -> Iterator[ServedFolder]:
+    """A static HTTP server on 127.0.0.1 for remote-dataset tests, stopped at the end."""
+    folder = tmp_path_factory.mktemp("served")
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield ServedFolder(folder, f"http://127.0.0.1:{server.server_address[1]}")
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without logging each request to stderr."""
+
+    def log_message(self, format: str, *args) -> None:
+        pass

@@ -1,54 +1,75 @@
-"""The option matrix, read from cookiecutter.json: which answers combine, and readable ids."""
+"""The option matrix, read from cookiecutter.json: which answers combine, and readable ids.
+
+Choice prompts come from cookiecutter.json. Free-text prompts that change what is baked
+(the sklearn dataset, the dataset's address) are sampled here, one answer per kind of value.
+"""
 
 import itertools
-import json
-from pathlib import Path
 
-COOKIECUTTER = json.loads((Path(__file__).resolve().parents[1] / "cookiecutter.json").read_text())
+from tests.template import COOKIECUTTER
 
 # Which bundled datasets each task can learn from; the pre-gen hook enforces the same rule.
 DATASETS = {
     "classification": ("iris", "wine", "breast_cancer", "digits"),
     "regression": ("diabetes",),
 }
-# Prompts whose values interact: every combination of them is baked.
-INTERACTING = ("task_type", "model_type", "dataset_source", "dataset_name")
+# One dataset_uri per kind of address each source accepts ("" bakes the sample dataset).
+# Generation checks only: nothing ever connects to these hosts.
+ADDRESSES = {
+    "csv": (
+        "",
+        "/srv/data/train.csv",
+        "https://data.example.invalid/train.csv",
+        "s3://bucket/train.csv",
+        "gs://bucket/train.csv",
+        "az://container/train.csv",
+    ),
+    "parquet": (
+        "",
+        "/srv/data/train.parquet",
+        "https://data.example.invalid/train.parquet",
+        "s3://bucket/train.parquet",
+        "gs://bucket/train.parquet",
+        "az://container/train.parquet",
+    ),
+    "sql": (
+        "",
+        "sqlite:////srv/data/train.sqlite",
+        "postgresql+psycopg://ml@db.example.invalid/ml",
+        "postgresql://ml@db.example.invalid/ml",
+        "mysql+pymysql://ml@db.example.invalid/ml",
+    ),
+}
+# Prompts whose values are baked together pairwise in the covering set.
+PAIRWISE = ("task_type", "model_type", "dataset_source")
 
 
-def choices(key: str) -> list[str]:
-    """The values a prompt offers; dataset_name is free text checked by the hook, so listed here."""
-    if key == "dataset_name":
-        return sorted({name for names in DATASETS.values() for name in names})
-    return COOKIECUTTER[key]
-
-
-def is_supported(answers: dict[str, str]) -> bool:
-    """Whether the template promises to bake these answers."""
-    return answers["dataset_name"] in DATASETS[answers["task_type"]]
+def dataset_answers(task_type: str, source: str) -> list[dict[str, str]]:
+    """The dataset answers baked for a task and source, the default first."""
+    if source == "sklearn":
+        return [{"dataset_name": name} for name in DATASETS[task_type]]
+    return [{"dataset_uri": uri} for uri in ADDRESSES[source]]
 
 
 def supported_combinations() -> list[dict[str, str]]:
-    """Every supported combination of the interacting prompts; python_version cycles alongside."""
-    combos = (
-        dict(zip(INTERACTING, values, strict=True))
-        for values in itertools.product(*(choices(key) for key in INTERACTING))
-    )
-    supported = [combo for combo in combos if is_supported(combo)]
+    """Every task x model x source x kind of dataset; python_version cycles alongside."""
     versions = itertools.cycle(COOKIECUTTER["python_version"])
-    return [{**combo, "python_version": next(versions)} for combo in supported]
+    combos = []
+    for task, model, source in itertools.product(*(COOKIECUTTER[key] for key in PAIRWISE)):
+        for dataset in dataset_answers(task, source):
+            combo = {"task_type": task, "model_type": model, "dataset_source": source}
+            combos.append({**combo, **dataset, "python_version": next(versions)})
+    return combos
 
 
 def unsupported_combinations() -> list[dict[str, str]]:
-    """Combinations of the interacting prompts that the pre-gen hook must refuse."""
-    combos = (
-        dict(zip(INTERACTING, values, strict=True))
-        for values in itertools.product(*(choices(key) for key in INTERACTING))
-    )
-    return [combo for combo in combos if not is_supported(combo)]
-
-
-# Prompts whose values are baked together pairwise in the covering set; the others only once each.
-PAIRWISE = ("task_type", "model_type", "dataset_source")
+    """Answers the pre-gen hook must refuse: a bundled dataset of the other task type."""
+    return [
+        {"task_type": task, "model_type": model, "dataset_source": "sklearn", "dataset_name": name}
+        for task, other in itertools.permutations(DATASETS, 2)
+        for model in COOKIECUTTER["model_type"]
+        for name in DATASETS[other]
+    ]
 
 
 def coverage(answers: dict[str, str]) -> set[tuple]:
@@ -59,8 +80,8 @@ def coverage(answers: dict[str, str]) -> set[tuple]:
 
 
 def covering_set() -> list[dict[str, str]]:
-    """Few combinations that together use every value and every PAIRWISE pair (greedy cover)."""
-    candidates = supported_combinations()
+    """Few bakes on the default data of each source that use every value and PAIRWISE pair."""
+    candidates = [combo for combo in supported_combinations() if combo.get("dataset_uri", "") == ""]
     uncovered = set().union(*(coverage(combo) for combo in candidates))
     chosen = []
     while uncovered:
@@ -71,8 +92,13 @@ def covering_set() -> list[dict[str, str]]:
 
 
 def combo_id(answers: dict[str, str]) -> str:
-    """A short, readable test id such as `classification-random_forest-sklearn-iris-py3.11`."""
-    parts = [answers[key] for key in INTERACTING if key in answers]
+    """A short, readable test id such as `classification-svm-csv-s3-py3.12`."""
+    parts = [answers[key] for key in PAIRWISE if key in answers]
+    if "dataset_name" in answers:
+        parts.append(answers["dataset_name"])
+    if "dataset_uri" in answers:
+        uri = answers["dataset_uri"]
+        parts.append(uri.split("://")[0] if "://" in uri else "path" if uri else "sample")
     if "python_version" in answers:
         parts.append(f"py{answers['python_version']}")
     return "-".join(parts)

@@ -1,6 +1,7 @@
 """Fast checks on every supported combination of answers: what is baked, and that it parses."""
 
 import ast
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -8,15 +9,16 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from tests.matrix import combo_id, supported_combinations
+from tests.template import TEMPLATE
 
-TEMPLATE = Path(__file__).resolve().parents[1]
 LEFTOVER = re.compile(r"{{(\s?cookiecutter)[.](.*?)}}|{%-?\s")
-SCHEMA = yaml.safe_load((TEMPLATE / "tests" / "data" / "prefect.yaml.schema.json").read_text())
-COMBINATIONS = supported_combinations()
+SCHEMA = json.loads((TEMPLATE / "tests" / "data" / "prefect.yaml.schema.json").read_text())
 
 PROJECT_FILES = {
+    ".github/workflows/ci.yml",
     ".gitignore",
     "Makefile",
     "README.md",
@@ -44,81 +46,92 @@ PACKAGE_FILES = {
     "tasks/model.py",
     "tasks/registry.py",
 }
+SAMPLE_FILES = {"csv": "{}.csv", "parquet": "{}.parquet", "sql": "{}.sqlite"}
+BASE_REQUIREMENTS = {"joblib", "pandas", "prefect", "pydantic", "scikit-learn"}
+# The packages a bake adds for each answer, by model, source and address scheme.
+EXTRA_REQUIREMENTS = {
+    "xgboost": {"xgboost", "xgboost-cpu"},
+    "lightgbm": {"lightgbm"},
+    "csv": {"fsspec"},
+    "parquet": {"fsspec", "pyarrow"},
+    "sql": {"sqlalchemy"},
+    "https": {"aiohttp"},
+    "s3": {"s3fs"},
+    "gs": {"gcsfs"},
+    "az": {"adlfs"},
+    "postgresql": {"psycopg2-binary"},
+    "postgresql+psycopg": {"psycopg"},
+    "mysql+pymysql": {"pymysql"},
+}
 
 
-def expected_files(package: str) -> set[str]:
-    """The exact file set of a bake."""
-    return PROJECT_FILES | {f"src/{package}/{name}" for name in PACKAGE_FILES}
+def expected_files(answers: dict[str, str], package: str) -> set[str]:
+    """The exact file set of a bake: the project, its package, and any sample data."""
+    files = PROJECT_FILES | {f"src/{package}/{name}" for name in PACKAGE_FILES}
+    source = answers["dataset_source"]
+    if source != "sklearn" and not answers["dataset_uri"]:
+        sample = "customers" if answers["task_type"] == "classification" else "houses"
+        files.add("data/" + SAMPLE_FILES[source].format(sample))
+    return files
 
 
-def baked_files(project: Path) -> set[str]:
-    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+def expected_requirements(answers: dict[str, str]) -> set[str]:
+    """The names of the distributions a bake depends on."""
+    uri = answers.get("dataset_uri", "")
+    scheme = uri.split("://")[0] if "://" in uri else "file"
+    keys = (answers["model_type"], answers["dataset_source"], scheme)
+    return BASE_REQUIREMENTS.union(*(EXTRA_REQUIREMENTS.get(key, set()) for key in keys))
 
 
-@pytest.fixture(scope="module")
-def bakes(cookies_session) -> dict[str, Path]:
-    """Every supported combination, baked once for this module."""
-    projects = {}
-    for answers in COMBINATIONS:
-        result = cookies_session.bake(extra_context=answers, template=str(TEMPLATE))
-        assert result.exception is None, f"{combo_id(answers)}: {result.exception}"
-        projects[combo_id(answers)] = result.project_path
-    return projects
+def flows_in(path: Path) -> set[str]:
+    """Names of the functions decorated with @flow in a module."""
+    return {
+        node.name
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef)
+        and any(ast.unparse(d).startswith("flow") for d in node.decorator_list)
+    }
 
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
-def test_bake_has_exact_file_set(bakes, answers):
-    """A bake holds exactly the project's files: the chosen variants moved in, the rest gone."""
-    project = bakes[combo_id(answers)]
-    assert baked_files(project) == expected_files(project.name.replace("-", "_"))
+@pytest.mark.parametrize("answers", supported_combinations(), ids=combo_id)
+def test_bake_generates_a_valid_project(cookies, answers):
+    """Exact file set, no markup left, pyproject and prefect.yaml valid, entrypoints real."""
+    result = cookies.bake(extra_context=answers, template=str(TEMPLATE))
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    project = result.project_path
+    answers = {**result.context, **answers}
 
+    files = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+    assert files == expected_files(answers, answers["package_name"])
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
-def test_bake_leaves_no_template_markup(bakes, answers):
-    """No file keeps an unrendered cookiecutter variable or Jinja tag."""
-    project = bakes[combo_id(answers)]
-    leftovers = [
-        f"{path.relative_to(project)}: {match.group(0)}"
-        for path in project.rglob("*")
-        if path.is_file()
-        for match in LEFTOVER.finditer(path.read_text())
-    ]
-    assert leftovers == []
+    for path in project.rglob("*"):
+        if path.is_file() and path.suffix not in {".parquet", ".sqlite"}:
+            text = path.read_text()
+            assert not LEFTOVER.search(text), f"template markup left in {path.name}"
+            if path.suffix == ".py":
+                ast.parse(text, filename=str(path))
 
-
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
-def test_bake_pyproject_matches_answers(bakes, answers):
-    """pyproject.toml parses and carries the slug and the chosen minimum Python."""
-    project = bakes[combo_id(answers)]
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    assert pyproject["project"]["name"] == project.name
+    assert pyproject["project"]["name"] == answers["project_slug"]
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     target = "py" + answers["python_version"].replace(".", "")
     assert pyproject["tool"]["ruff"]["target-version"] == target
+    names = {Requirement(r).name for r in pyproject["project"]["dependencies"]}
+    assert names == expected_requirements(answers)
 
+    source = (project / "src" / answers["package_name"] / "source.py").read_text()
+    if answers["dataset_source"] != "sklearn":
+        assert json.dumps(answers["target_column"]) in source
+        assert json.dumps(answers["dataset_uri"]) in source or not answers["dataset_uri"]
 
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
-def test_bake_prefect_yaml_is_valid_and_points_at_flows(bakes, answers):
-    """prefect.yaml validates against Prefect's schema and each entrypoint names a real flow."""
-    project = bakes[combo_id(answers)]
-    config = yaml.safe_load((project / "prefect.yaml").read_text())
-    jsonschema.validate(config, SCHEMA)
-    assert config["deployments"]
-    for deployment in config["deployments"]:
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    setup_python = next(s for s in workflow["jobs"]["test"]["steps"] if "setup-python" in str(s))
+    assert setup_python["with"]["python-version"] == answers["python_version"]
+
+    prefect_yaml = yaml.safe_load((project / "prefect.yaml").read_text())
+    jsonschema.validate(prefect_yaml, SCHEMA)
+    assert prefect_yaml["deployments"]
+    for deployment in prefect_yaml["deployments"]:
         path, function = deployment["entrypoint"].split(":")
-        tree = ast.parse((project / path).read_text())
-        flows = {
-            node.name
-            for node in tree.body
-            if isinstance(node, ast.FunctionDef)
-            and any("flow" in ast.unparse(d) for d in node.decorator_list)
-        }
-        assert function in flows
-
-
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=combo_id)
-def test_bake_python_files_parse(bakes, answers):
-    """Every baked Python file is valid Python."""
-    project = bakes[combo_id(answers)]
-    for path in project.rglob("*.py"):
-        ast.parse(path.read_text(), filename=str(path))
+        assert function in flows_in(project / path)

@@ -1,28 +1,20 @@
 """The hooks: bad answers are refused with one clear message and nothing left on disk;
 answers are data, never code; names with quotes and accents survive the bake."""
 
-import importlib.util
 import tomllib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 from tests.matrix import combo_id, unsupported_combinations
-
-TEMPLATE = Path(__file__).resolve().parents[1]
-
-
-def load_hook(name: str):
-    """Import a hook as a module; its Jinja placeholder is a plain string until baked."""
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.sample_data import DATA_DIR, sample_frame
+from tests.template import COOKIECUTTER, TEMPLATE, load_hook
 
 pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
 
 
 def refuse(tmp_path: Path, capfd, **answers: str) -> str:
@@ -47,6 +39,12 @@ def refuse(tmp_path: Path, capfd, **answers: str) -> str:
         ({"package_name": "a" * 33}, "package_name"),
         ({"author_email": "not-an-address"}, "author_email"),
         ({"author_email": "two@at@example.com"}, "author_email"),
+        ({"dataset_source": "csv", "dataset_uri": "ftp://host/train.csv"}, "dataset_uri"),
+        ({"dataset_source": "parquet", "dataset_uri": "hdfs://nn/train.parquet"}, "dataset_uri"),
+        ({"dataset_source": "sql", "dataset_uri": "/srv/data/train.sqlite"}, "dataset_uri"),
+        ({"dataset_source": "sql", "dataset_uri": "oracle://ml@db/ml"}, "dataset_uri"),
+        ({"dataset_source": "csv", "target_column": " "}, "target_column"),
+        ({"dataset_source": "sql", "dataset_table": ""}, "dataset_table"),
     ],
     ids=lambda v: v if isinstance(v, str) else "-".join(map(str, v.values()))[:40],
 )
@@ -55,7 +53,20 @@ def test_pre_gen_refuses_bad_answer(tmp_path, capfd, answers, field):
     message = refuse(tmp_path, capfd, **answers)
     assert message.count("ERROR:") == 1
     assert field in message
-    assert repr(next(iter(answers.values()))) in message
+    if answers[field].strip():
+        assert repr(answers[field]) in message
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["postgresql+psycopg://ml:hunter2@db/ml", "https://user:token@data.example.invalid/t.csv"],
+)
+def test_pre_gen_refuses_password_in_dataset_uri(tmp_path, capfd, uri):
+    """A password in dataset_uri is refused, and the message does not repeat it."""
+    source = "sql" if uri.startswith("postgresql") else "csv"
+    message = refuse(tmp_path, capfd, dataset_source=source, dataset_uri=uri)
+    assert "dataset_uri holds a password" in message
+    assert "hunter2" not in message and "token" not in message
 
 
 @pytest.mark.parametrize("answers", unsupported_combinations(), ids=combo_id)
@@ -68,13 +79,48 @@ def test_pre_gen_refuses_unsupported_combination(tmp_path, capfd, answers):
 def test_pre_gen_accepts_default_answers():
     """The template's default answers pass every check."""
     answers = {
+        **{k: v[0] if isinstance(v, list) else v for k, v in COOKIECUTTER.items()},
         "project_slug": "iris-classifier",
         "package_name": "iris_classifier",
-        "author_email": "you@example.com",
-        "task_type": "classification",
         "dataset_name": "iris",
+        "target_column": "churned",
+        "dataset_table": "customers",
     }
     assert pre_gen.first_error(answers) is None
+
+
+def test_shipped_parquet_samples_are_current():
+    """The Parquet samples in the template hold exactly the rows the post-gen hook generates."""
+    for name in post_gen.SAMPLES:
+        shipped = pd.read_parquet(DATA_DIR / f"{name}.parquet")
+        pd.testing.assert_frame_equal(shipped, sample_frame(name))
+
+
+@pytest.mark.parametrize(("source", "suffix"), [("csv", ".csv"), ("sql", ".sqlite")])
+def test_post_gen_writes_the_same_sample_every_time(tmp_path, source, suffix):
+    """The sample dataset is written by the hook from a fixed seed: two bakes, same bytes."""
+    answers = {"dataset_source": source, "dataset_uri": "", "__sample_name": "houses"}
+    first, second = tmp_path / "a", tmp_path / "b"
+    for root in (first, second):
+        root.mkdir()
+        written = post_gen.write_sample_data(answers, root)
+        assert written == root / "data" / f"houses{suffix}"
+    frames = [
+        pd.read_csv(root / "data" / "houses.csv")
+        if source == "csv"
+        else pd.read_sql("houses", f"sqlite:///{root / 'data' / 'houses.sqlite'}")
+        for root in (first, second)
+    ]
+    pd.testing.assert_frame_equal(*frames)
+    assert len(frames[0]) == post_gen.SAMPLE_ROWS
+    assert frames[0].isna().any().any(), "the sample should show missing values"
+
+
+def test_post_gen_writes_nothing_for_a_given_address(tmp_path):
+    """With a dataset_uri answered, no sample data is written."""
+    answers = {"dataset_source": "csv", "dataset_uri": "/srv/x.csv", "__sample_name": "houses"}
+    assert post_gen.write_sample_data(answers, tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_pre_gen_allows_longest_package_name():

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 from prefect.logging import disable_run_logger
-from prefect.testing.utilities import prefect_test_harness
 
 from {{ cookiecutter.package_name }}.config import (
     SplitConfig,
@@ -25,6 +24,9 @@ def prefect_server() -> Iterator[None]:
     if os.environ.get("PREFECT_API_URL"):
         yield
         return
+    # Imported only when needed: it loads Prefect's whole server, seconds of start-up.
+    from prefect.testing.utilities import prefect_test_harness
+
     # None: use the start-up timeout from prefect.toml, long enough for a slow machine.
     with prefect_test_harness(server_startup_timeout=None):
         yield

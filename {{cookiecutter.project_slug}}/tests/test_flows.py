@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
@@ -10,7 +11,10 @@ from prefect.client.schemas.filters import (
     ArtifactFilterKey,
 )
 
-from {{ cookiecutter.package_name }}.config import PROJECT_SLUG
+from {{ cookiecutter.package_name }}.config import (
+    PROJECT_SLUG,
+    TrainingConfig,
+)
 from {{ cookiecutter.package_name }}.flows import (
     data_preprocessing_flow,
     training_flow,
@@ -19,6 +23,7 @@ from {{ cookiecutter.package_name }}.metrics import (
     PRIMARY_METRIC,
     compute_metrics,
 )
+from {{ cookiecutter.package_name }}.tasks import ModelVersion
 
 
 def test_data_preprocessing_flow_splits_all_rows(config, dataset_frame):
@@ -28,9 +33,16 @@ def test_data_preprocessing_flow_splits_all_rows(config, dataset_frame):
     assert len(split.features_test) < len(split.features_train)
 
 
-def test_training_flow_registers_a_version_that_beats_a_constant(config, dataset_split):
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> tuple[TrainingConfig, ModelVersion]:
+    """One training run with the default settings, shared by the tests that inspect it."""
+    config = TrainingConfig(models_dir=str(tmp_path_factory.mktemp("registry") / "models"))
+    return config, training_flow(config)
+
+
+def test_training_flow_registers_a_version_that_beats_a_constant(trained, dataset_split):
     """Training registers a complete version whose score beats always predicting one value."""
-    result = training_flow(config)
+    config, result = trained
 
     constant = [dataset_split.target_train.mode().iloc[0]] * len(dataset_split.target_test)
     baseline = compute_metrics(dataset_split.target_test, constant)
@@ -47,9 +59,9 @@ def test_training_flow_registers_a_version_that_beats_a_constant(config, dataset
     assert metadata["created_at"]
 
 
-def test_training_flow_publishes_metrics_artifact(config):
+def test_training_flow_publishes_metrics_artifact(trained):
     """The run's metrics appear as a table artifact attached to its flow run."""
-    result = training_flow(config)
+    _, result = trained
     flow_run_id = json.loads((Path(result.path) / "metadata.json").read_text())["flow_run_id"]
 
     with get_client(sync_client=True) as client:

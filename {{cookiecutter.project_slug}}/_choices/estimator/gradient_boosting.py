@@ -12,6 +12,10 @@ class ModelParams(BaseModel):
     max_leaf_nodes: int = Field(default=31, ge=2, description="Most leaves in one tree.")
 
 
+# A small grid around the defaults, for hyperparameter search.
+SEARCH_SPACE = {"learning_rate": [0.05, 0.1], "max_iter": [100, 200], "max_leaf_nodes": [15, 31]}
+
+
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""
     return Estimator(**params.model_dump(), random_state=random_state)

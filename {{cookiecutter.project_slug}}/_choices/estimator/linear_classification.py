@@ -11,6 +11,10 @@ class ModelParams(BaseModel):
     max_iter: int = Field(default=1000, ge=1, description="Most solver iterations.")
 
 
+# A small grid around the defaults, for hyperparameter search.
+SEARCH_SPACE = {"C": [0.01, 0.1, 1.0, 10.0]}
+
+
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""
     return Estimator(**params.model_dump(), random_state=random_state)

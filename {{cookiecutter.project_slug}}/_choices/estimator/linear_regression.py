@@ -10,6 +10,10 @@ class ModelParams(BaseModel):
     alpha: float = Field(default=1.0, ge=0, description="L2 regularization strength.")
 
 
+# A small grid around the defaults, for hyperparameter search.
+SEARCH_SPACE = {"alpha": [0.1, 1.0, 10.0, 100.0]}
+
+
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""
     return Estimator(**params.model_dump(), random_state=random_state)

@@ -12,6 +12,10 @@ class ModelParams(BaseModel):
     min_samples_leaf: int = Field(default=1, ge=1, description="Fewest samples in a leaf.")
 
 
+# A small grid around the defaults, for hyperparameter search.
+SEARCH_SPACE = {"n_estimators": [100, 300], "max_depth": [None, 10], "min_samples_leaf": [1, 5]}
+
+
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""
     return Estimator(**params.model_dump(), random_state=random_state)

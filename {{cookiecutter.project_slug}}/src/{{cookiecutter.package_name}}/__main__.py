@@ -63,8 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     # Imported here so `--help` answers at once instead of after loading Prefect.
     from {{ cookiecutter.package_name }}.flows import training_flow
+    from {{ cookiecutter.package_name }}.tasks import DatasetError
 
-    result = training_flow(config)
+    try:
+        result = training_flow(config)
+    except DatasetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"Registered model {result.version} in {result.path}")
     for name, value in result.metrics.items():
         print(f"{name:>10}  {value:.4f}")

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 import pandas as pd
-from prefect import get_run_logger, task
+from prefect import State, Task, get_run_logger, task
+from prefect.client.schemas.objects import TaskRun
 from sklearn.model_selection import train_test_split
 
 from {{ cookiecutter.package_name }}.config import SplitConfig
@@ -33,8 +34,19 @@ class DatasetSplit:
         return len(self.features_train) + len(self.features_test)
 
 
+def is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry what may pass on its own (network, timeouts), not a wrong address or bad data."""
+    try:
+        state.result()
+    except (FileNotFoundError, PermissionError, IsADirectoryError, ValueError, ImportError):
+        return False
+    except Exception:
+        return True
+    return False
+
+
 # Reading data is I/O: a flaky disk or network gets a few more tries before the run fails.
-@task(retries=2, retry_delay_seconds=[1, 5], timeout_seconds=600)
+@task(retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=is_transient, timeout_seconds=600)
 def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
     """Read the dataset into one frame."""
     frame = read_dataset(dataset)

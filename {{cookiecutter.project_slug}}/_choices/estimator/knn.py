@@ -1,0 +1,24 @@
+"""Estimator: k nearest neighbours, a simple baseline on scaled numeric features."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from sklearn.neighbors import KNeighbors{{ cookiecutter.__estimator_kind }} as Estimator
+
+
+class ModelParams(BaseModel):
+    """Hyperparameters of the nearest-neighbours model."""
+
+    n_neighbors: int = Field(default=5, ge=1, description="Neighbours that vote.")
+    weights: Literal["uniform", "distance"] = Field(
+        default="uniform", description="Whether closer neighbours count more."
+    )
+
+
+# A small grid around the defaults, for hyperparameter search.
+SEARCH_SPACE = {"n_neighbors": [3, 5, 11, 21], "weights": ["uniform", "distance"]}
+
+
+def build_estimator(params: ModelParams, random_state: int) -> Estimator:
+    """Create an unfitted estimator from the hyperparameters; the fit has no randomness."""
+    return Estimator(**params.model_dump())

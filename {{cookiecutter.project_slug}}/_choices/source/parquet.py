@@ -1,0 +1,44 @@
+"""Dataset source: a Parquet file, local or at any fsspec URL (https://, s3://, gs://, az://).
+
+Credentials never live in the project: fsspec reads them from the environment (AWS_*,
+GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_*), or from a Prefect Secret block named in
+`storage_options_secret` that holds fsspec storage options as JSON.
+"""
+
+import fsspec
+import pandas as pd
+from prefect.blocks.system import Secret
+from pydantic import BaseModel, Field
+
+
+class DatasetConfig(BaseModel):
+    """Which Parquet file to train on, and which column is the label."""
+
+    dataset_uri: str = Field(
+        default={{ cookiecutter.__dataset_uri | tojson }},
+        description="Path or fsspec URL of the Parquet file.",
+    )
+    target_column: str = Field(
+        default={{ cookiecutter.target_column | tojson }},
+        description="Column holding the label.",
+    )
+    storage_options_secret: str | None = Field(
+        default=None,
+        description="Prefect Secret block with fsspec storage options (JSON), e.g. credentials.",
+    )
+
+    def describe(self) -> str:
+        """Short human description of where the data comes from."""
+        return self.dataset_uri
+
+
+def storage_options(secret_name: str | None) -> dict:
+    """fsspec storage options (credentials) from a Prefect Secret block, or none."""
+    return Secret.load(secret_name).get() if secret_name else {}
+
+
+def read_dataset(config: DatasetConfig) -> pd.DataFrame:
+    """Read the whole file into one frame."""
+    options = storage_options(config.storage_options_secret)
+    with fsspec.open(config.dataset_uri, "rb", **options) as file:
+        return pd.read_parquet(file)
