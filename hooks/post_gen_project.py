@@ -22,6 +22,17 @@ SAMPLE_ROWS = 600
 SAMPLE_SEED = 7
 
 
+# Project files that only some answers keep: {prompt: {value: [paths]}}. A path is kept when
+# the chosen value lists it, and deleted when only other values do.
+OPTIONAL_FILES: dict[str, dict[str, list[str]]] = {
+    "work_pool_type": {
+        "process": [],
+        "docker": ["Dockerfile", ".dockerignore"],
+        "kubernetes": ["Dockerfile", ".dockerignore", "deploy"],
+    },
+}
+
+
 def chosen_variants(answers: dict) -> dict[str, list[str]]:
     """Map each module to its candidate variant files, most specific first."""
     task, model = answers["task_type"], answers["model_type"]
@@ -29,7 +40,27 @@ def chosen_variants(answers: dict) -> dict[str, list[str]]:
         "source": [f"{answers['dataset_source']}.py"],
         "estimator": [f"{model}_{task}.py", f"{model}.py"],
         "metrics": [f"{task}.py"],
+        "runner": [f"{answers['task_runner']}.py"],
     }
+
+
+def remove_unchosen_files(answers: dict, root: Path = Path()) -> list[Path]:
+    """Delete the optional files that no chosen answer keeps; return what was deleted."""
+    kept, listed = set(), set()
+    for prompt, files_by_value in OPTIONAL_FILES.items():
+        for value, paths in files_by_value.items():
+            listed.update(paths)
+            if value == answers[prompt]:
+                kept.update(paths)
+    removed = []
+    for name in sorted(listed - kept):
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        removed.append(path)
+    return removed
 
 
 def keep_chosen(answers: dict, root: Path = Path()) -> list[Path]:
@@ -139,6 +170,7 @@ def write_sample_data(answers: dict, root: Path = Path()) -> Path | None:
 def main(answers: dict) -> int:
     """Shape the project in the current folder."""
     keep_chosen(answers)
+    remove_unchosen_files(answers)
     write_sample_data(answers)
     shutil.rmtree(CHOICES_DIR)
     return 0

@@ -40,8 +40,10 @@ ADDRESSES = {
         "mysql+pymysql://ml@db.example.invalid/ml",
     ),
 }
-# Prompts whose values are baked together pairwise in the covering set.
+# Prompts whose every combination is baked (and paired in the covering set, see coverage()).
 PAIRWISE = ("task_type", "model_type", "dataset_source")
+# Prompts that change few files and interact with nothing above: each cycles through its values.
+CYCLED = ("python_version", "task_runner", "work_pool_type")
 
 
 def dataset_answers(task_type: str, source: str) -> list[dict[str, str]]:
@@ -52,13 +54,19 @@ def dataset_answers(task_type: str, source: str) -> list[dict[str, str]]:
 
 
 def supported_combinations() -> list[dict[str, str]]:
-    """Every task x model x source x kind of dataset; python_version cycles alongside."""
-    versions = itertools.cycle(COOKIECUTTER["python_version"])
+    """Every task x model x source x kind of dataset; the CYCLED prompts cycle alongside, each
+    at its own pace, so every mix of their values is baked too."""
     combos = []
     for task, model, source in itertools.product(*(COOKIECUTTER[key] for key in PAIRWISE)):
         for dataset in dataset_answers(task, source):
             combo = {"task_type": task, "model_type": model, "dataset_source": source}
-            combos.append({**combo, **dataset, "python_version": next(versions)})
+            combos.append({**combo, **dataset})
+    for index, combo in enumerate(combos):
+        pace = 1
+        for key in CYCLED:
+            values = COOKIECUTTER[key]
+            combo[key] = values[(index // pace) % len(values)]
+            pace *= len(values)
     return combos
 
 
@@ -73,21 +81,35 @@ def unsupported_combinations() -> list[dict[str, str]]:
 
 
 def coverage(answers: dict[str, str]) -> set[tuple]:
-    """What one bake proves: each value it uses, and each pair of PAIRWISE values."""
+    """What one bake proves: each value it uses, each task with each model and each source, and
+    each model on bundled data and on tabular data with text columns and missing values."""
+    data_kind = "bundled" if answers["dataset_source"] == "sklearn" else "tabular"
     singles = {(key, value) for key, value in answers.items()}
-    pairs = set(itertools.combinations([(key, answers[key]) for key in PAIRWISE], 2))
+    pairs = {
+        ("task", answers["task_type"], "model", answers["model_type"]),
+        ("task", answers["task_type"], "source", answers["dataset_source"]),
+        ("model", answers["model_type"], "data", data_kind),
+    }
     return singles | pairs
 
 
 def covering_set() -> list[dict[str, str]]:
-    """Few bakes on the default data of each source that use every value and PAIRWISE pair."""
-    candidates = [combo for combo in supported_combinations() if combo.get("dataset_uri", "") == ""]
+    """Few bakes on the default data of each source that prove every coverage() item (greedy
+    cover), with the CYCLED prompts at their defaults but for one bake per other value."""
+    candidates = [
+        {key: value for key, value in combo.items() if key not in CYCLED}
+        for combo in supported_combinations()
+        if combo.get("dataset_uri", "") == ""
+    ]
     uncovered = set().union(*(coverage(combo) for combo in candidates))
     chosen = []
     while uncovered:
         best = max(candidates, key=lambda combo: len(coverage(combo) & uncovered))
-        chosen.append(best)
+        chosen.append(dict(best))
         uncovered -= coverage(best)
+    others = [(key, value) for key in CYCLED for value in COOKIECUTTER[key][1:]]
+    for combo, (key, value) in zip(chosen[1:], others, strict=False):
+        combo[key] = value
     return chosen
 
 
@@ -99,6 +121,7 @@ def combo_id(answers: dict[str, str]) -> str:
     if "dataset_uri" in answers:
         uri = answers["dataset_uri"]
         parts.append(uri.split("://")[0] if "://" in uri else "path" if uri else "sample")
+    parts += [answers[key] for key in ("task_runner", "work_pool_type") if key in answers]
     if "python_version" in answers:
         parts.append(f"py{answers['python_version']}")
     return "-".join(parts)

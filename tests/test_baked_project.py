@@ -1,6 +1,7 @@
 """Baked projects lint clean and pass their own tests: on a covering set of answers, and on
 each kind of dataset address, served for real on 127.0.0.1."""
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -49,9 +50,12 @@ def test_csv_path_answer_trains_on_that_file(bake, prefect_api_url, tmp_path):
     check_project(project, prefect_api_url)
 
     env = project_env(prefect_api_url)
-    train = [sys.executable, "-m", "iris_classifier", "train"]
+    train = [sys.executable, "-m", "iris_classifier", "train", "--models-dir", "from-cli"]
     output = run(train, project, env)
-    assert "Loaded 150 rows x 5 columns" in output and "accuracy" in output
+    assert "Registered model v1 in from-cli/v1" in output and "accuracy" in output
+    metadata = json.loads((project / "from-cli" / "v1" / "metadata.json").read_text())
+    assert metadata["dataset"]["source"] == str(tmp_path / "flowers.csv")
+    assert metadata["dataset"]["rows"] == 150
 
     failed = run([*train, "--target-column", "species"], project, env, expect_failure=True)
     assert "Target column 'species' is missing; the columns present are: sepal length" in failed

@@ -20,6 +20,7 @@ SCHEMA = json.loads((TEMPLATE / "tests" / "data" / "prefect.yaml.schema.json").r
 PROJECT_FILES = {
     ".github/workflows/ci.yml",
     ".gitignore",
+    ".pre-commit-config.yaml",
     "Makefile",
     "README.md",
     "prefect.toml",
@@ -37,23 +38,38 @@ PACKAGE_FILES = {
     "config.py",
     "estimator.py",
     "metrics.py",
+    "runner.py",
     "source.py",
     "flows/__init__.py",
+    "flows/inference.py",
     "flows/preprocessing.py",
     "flows/training.py",
+    "flows/tuning.py",
     "tasks/__init__.py",
     "tasks/data.py",
+    "tasks/inference.py",
     "tasks/model.py",
     "tasks/registry.py",
+    "tasks/report.py",
 }
 SAMPLE_FILES = {"csv": "{}.csv", "parquet": "{}.parquet", "sql": "{}.sqlite"}
-BASE_REQUIREMENTS = {"joblib", "pandas", "prefect", "pydantic", "scikit-learn"}
+BASE_REQUIREMENTS = {
+    "fsspec",
+    "joblib",
+    "matplotlib",
+    "pandas",
+    "prefect",
+    "pydantic",
+    "scikit-learn",
+    "threadpoolctl",
+}
 # The packages a bake adds for each answer, by model, source and address scheme.
 EXTRA_REQUIREMENTS = {
+    "dask": {"prefect-dask"},
+    "ray": {"prefect-ray"},
     "xgboost": {"xgboost", "xgboost-cpu"},
     "lightgbm": {"lightgbm"},
-    "csv": {"fsspec"},
-    "parquet": {"fsspec", "pyarrow"},
+    "parquet": {"pyarrow"},
     "sql": {"sqlalchemy"},
     "https": {"aiohttp"},
     "s3": {"s3fs"},
@@ -66,8 +82,14 @@ EXTRA_REQUIREMENTS = {
 
 
 def expected_files(answers: dict[str, str], package: str) -> set[str]:
-    """The exact file set of a bake: the project, its package, and any sample data."""
+    """The exact file set of a bake: project, package, work pool files and any sample data."""
     files = PROJECT_FILES | {f"src/{package}/{name}" for name in PACKAGE_FILES}
+    image = {"Dockerfile", ".dockerignore"}
+    files |= {
+        "process": set(),
+        "docker": image,
+        "kubernetes": image | {"deploy/worker.yaml", "deploy/base-job-template.json"},
+    }[answers["work_pool_type"]]
     source = answers["dataset_source"]
     if source != "sklearn" and not answers["dataset_uri"]:
         sample = "customers" if answers["task_type"] == "classification" else "houses"
@@ -79,7 +101,7 @@ def expected_requirements(answers: dict[str, str]) -> set[str]:
     """The names of the distributions a bake depends on."""
     uri = answers.get("dataset_uri", "")
     scheme = uri.split("://")[0] if "://" in uri else "file"
-    keys = (answers["model_type"], answers["dataset_source"], scheme)
+    keys = (answers["task_runner"], answers["model_type"], answers["dataset_source"], scheme)
     return BASE_REQUIREMENTS.union(*(EXTRA_REQUIREMENTS.get(key, set()) for key in keys))
 
 

@@ -34,8 +34,9 @@ def prefect_server() -> Iterator[None]:
 
 @pytest.fixture
 def config(tmp_path) -> TrainingConfig:
-    """The project's default settings, with the registry in a temporary folder."""
-    return TrainingConfig(models_dir=str(tmp_path / "models"))
+    """The project's default settings without the search (tested on its own), with the registry
+    in a temporary folder."""
+    return TrainingConfig(models_dir=str(tmp_path / "models"), tune=False)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,10 @@ import yaml
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.flows import load_flow_from_entrypoint
 
-from {{ cookiecutter.package_name }}.config import PROJECT_SLUG
+from {{ cookiecutter.package_name }}.config import (
+    PROJECT_SLUG,
+    TRAINING_SCHEDULE,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOYMENTS = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
@@ -19,7 +22,11 @@ def test_deployment_entrypoint_loads_a_project_flow(deployment, monkeypatch):
     monkeypatch.chdir(ROOT)
     flow = load_flow_from_entrypoint(deployment["entrypoint"])
     assert flow.name.startswith(f"{PROJECT_SLUG}-")
-    flow.validate_parameters(deployment.get("parameters") or {})
+    parameters = deployment.get("parameters") or {}
+    assert set(parameters) <= set(flow.parameters.properties)
+    # Parameters without a default (the batch to score) are given when a run is started.
+    if set(flow.parameters.required or []) <= set(parameters):
+        flow.validate_parameters(parameters)
 
 
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=lambda d: d["name"])
@@ -27,3 +34,9 @@ def test_deployment_schedules_are_valid_crons(deployment):
     """Every schedule is a cron expression Prefect accepts."""
     for schedule in deployment.get("schedules", []):
         CronSchedule(cron=schedule["cron"], timezone=schedule.get("timezone"))
+
+
+def test_deployment_training_schedule_matches_serve():
+    """prefect.yaml schedules training when `serve` does."""
+    (training,) = [d for d in DEPLOYMENTS if d["name"] == "scheduled-training"]
+    assert [s["cron"] for s in training["schedules"]] == [TRAINING_SCHEDULE]

@@ -1,21 +1,35 @@
 """Unit tests of each task, called through `.fn()` without a flow run."""
 
 import json
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from prefect.logging import disable_run_logger
+from sklearn.model_selection import ParameterGrid
 
 from {{ cookiecutter.package_name }}.config import SplitConfig
-from {{ cookiecutter.package_name }}.estimator import ModelParams
+from {{ cookiecutter.package_name }}.estimator import (
+    SEARCH_SPACE,
+    ModelParams,
+)
 from {{ cookiecutter.package_name }}.metrics import PRIMARY_METRIC
 from {{ cookiecutter.package_name }}.source import DatasetConfig
 from {{ cookiecutter.package_name }}.tasks import (
     DatasetError,
+    ModelVersion,
     build_preprocessor,
+    predict_batch,
+    promote_if_better,
     register_model,
     split_dataset,
     train_model,
     validate_dataset,
+)
+from {{ cookiecutter.package_name }}.tasks.registry import (
+    load_model,
+    read_champion,
 )
 
 pytestmark = pytest.mark.usefixtures("quiet_run_logger")
@@ -70,25 +84,96 @@ def test_train_model_handles_missing_and_categorical_values(dataset_split):
     features = dataset_split.features_train.copy()
     features.iloc[0, 0] = None
     features["colour"] = ["red", "blue"] * (len(features) // 2) + ["red"] * (len(features) % 2)
-    split = type(dataset_split)(
-        features,
-        dataset_split.features_test.assign(colour="green"),
-        dataset_split.target_train,
-        dataset_split.target_test,
+    split = dataset_split.model_copy(
+        update={
+            "features_train": features,
+            "features_test": dataset_split.features_test.assign(colour="green"),
+        }
     )
     model = train_model.fn(split, build_preprocessor.fn(features), ModelParams(), 0)
     assert len(model.predict(split.features_test)) == len(split.features_test)
 
 
-def test_register_model_writes_new_versions(tmp_path, dataset_split):
+@pytest.fixture(scope="module")
+def fitted(dataset_split):
+    """A model fitted on the default split, with the run logger quiet."""
+    with disable_run_logger():
+        preprocessor = build_preprocessor.fn(dataset_split.features_train)
+        return train_model.fn(dataset_split, preprocessor, ModelParams(), 0)
+
+
+def test_register_model_writes_new_versions(tmp_path, fitted):
     """Each registration writes the next version with the model file and its metadata."""
-    model = train_model.fn(
-        dataset_split, build_preprocessor.fn(dataset_split.features_train), ModelParams(), 0
-    )
     metrics = {PRIMARY_METRIC: 0.5}
-    first = register_model.fn(model, metrics, {"params": {}}, str(tmp_path))
-    second = register_model.fn(model, metrics, {"params": {}}, str(tmp_path))
+    first = register_model.fn(fitted, metrics, {"params": {}}, str(tmp_path))
+    second = register_model.fn(fitted, metrics, {"params": {}}, str(tmp_path))
     assert (first.version, second.version) == ("v1", "v2")
     metadata = json.loads((tmp_path / "v2" / "metadata.json").read_text())
     assert metadata["metrics"] == metrics
     assert (tmp_path / "v2" / "model.joblib").is_file()
+
+
+def register(fitted, models_dir: Path | str, score: float) -> ModelVersion:
+    """Register the fitted model as if it had scored `score`."""
+    return register_model.fn(fitted, {PRIMARY_METRIC: score}, {}, str(models_dir))
+
+
+def test_promote_first_version_becomes_champion(tmp_path, fitted, dataset_split):
+    """With no champion yet, the first version is promoted."""
+    promotion = promote_if_better.fn(register(fitted, tmp_path, 0.1), dataset_split, str(tmp_path))
+    assert (promotion.promoted, promotion.champion) == (True, "v1")
+    assert read_champion(str(tmp_path)) == "v1"
+
+
+def test_promote_keeps_champion_against_worse_challenger(tmp_path, fitted, dataset_split):
+    """A challenger scoring below the champion on the same rows is registered, not promoted."""
+    promote_if_better.fn(register(fitted, tmp_path, 0.5), dataset_split, str(tmp_path))
+    worse = register(fitted, tmp_path, -1.0)
+    promotion = promote_if_better.fn(worse, dataset_split, str(tmp_path))
+    assert (promotion.promoted, promotion.champion) == (False, "v1")
+    assert read_champion(str(tmp_path)) == "v1"
+
+
+def test_promote_replaces_champion_with_better_challenger(tmp_path, fitted, dataset_split):
+    """A challenger scoring above the champion on the same rows becomes champion."""
+    promote_if_better.fn(register(fitted, tmp_path, 0.5), dataset_split, str(tmp_path))
+    better = register(fitted, tmp_path, 2.0)
+    promotion = promote_if_better.fn(better, dataset_split, str(tmp_path))
+    assert (promotion.promoted, promotion.champion, promotion.previous_champion) == (
+        True,
+        "v2",
+        "v1",
+    )
+    assert read_champion(str(tmp_path)) == "v2"
+
+
+def test_predict_batch_adds_predictions_and_version(fitted, dataset_split):
+    """Each row gets a prediction and the model version; extra columns are kept, not used."""
+    batch = dataset_split.features_test.assign(note="kept")
+    scored = predict_batch.fn(fitted, batch, "v7")
+    assert len(scored) == len(batch)
+    assert {"prediction", "model_version", "note"} <= set(scored.columns)
+    assert set(scored["model_version"]) == {"v7"}
+
+
+def test_predict_batch_names_missing_columns(fitted, dataset_split):
+    """A batch without a column the model was trained on is refused, naming the column."""
+    column = dataset_split.features_test.columns[0]
+    with pytest.raises(DatasetError, match=re.escape(f"trained on: {column}")):
+        predict_batch.fn(fitted, dataset_split.features_test.drop(columns=[column]), "v1")
+
+
+def test_registry_works_at_an_fsspec_url(fitted, dataset_split):
+    """A registry at a URL (here fsspec's in-memory filesystem) registers and promotes."""
+    models_dir = "memory://registry-test/models"
+    version = register(fitted, models_dir, 0.5)
+    promotion = promote_if_better.fn(version, dataset_split, models_dir)
+    assert (version.version, promotion.champion) == ("v1", "v1")
+    assert read_champion(models_dir) == "v1"
+    assert len(load_model(models_dir, "v1").predict(dataset_split.features_test)) > 0
+
+
+def test_search_space_points_are_valid_hyperparameters():
+    """Every point of the estimator's search grid is a valid set of hyperparameters."""
+    for candidate in ParameterGrid(SEARCH_SPACE):
+        assert ModelParams(**candidate).model_dump().items() >= candidate.items()

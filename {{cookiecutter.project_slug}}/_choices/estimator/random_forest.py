@@ -13,7 +13,7 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_estimators": [100, 300], "max_depth": [None, 10], "min_samples_leaf": [1, 5]}
+SEARCH_SPACE = {"n_estimators": [100, 200], "max_depth": [None, 8], "min_samples_leaf": [1, 4]}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

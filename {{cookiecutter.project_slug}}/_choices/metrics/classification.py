@@ -2,8 +2,11 @@
 
 from collections.abc import Sequence
 
-from sklearn.metrics import accuracy_score, f1_score
+import pandas as pd
+from matplotlib.axes import Axes
+from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, f1_score
 
+# Higher is better; scikit-learn's scorer of the same name drives the hyperparameter search.
 PRIMARY_METRIC = "accuracy"
 # Keep each class's share equal in the training and test sets.
 STRATIFY = True
@@ -15,3 +18,22 @@ def compute_metrics(y_true: Sequence, y_pred: Sequence) -> dict[str, float]:
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "f1_macro": float(f1_score(y_true, y_pred, average="macro")),
     }
+
+
+def diagnostics_markdown(y_true: Sequence, y_pred: Sequence) -> str:
+    """The confusion matrix as a Markdown table: rows are true classes, columns predictions."""
+    matrix = pd.crosstab(
+        pd.Series(y_true, name="true").astype(str), pd.Series(y_pred, name="predicted").astype(str)
+    )
+    header = "| true \\ predicted | " + " | ".join(matrix.columns) + " |"
+    lines = [header, "|" + " --- |" * (len(matrix.columns) + 1)]
+    lines += [
+        f"| {label} | " + " | ".join(map(str, row)) + " |" for label, row in matrix.iterrows()
+    ]
+    return "### Confusion matrix\n\n" + "\n".join(lines)
+
+
+def plot_diagnostics(y_true: Sequence, y_pred: Sequence, ax: Axes) -> None:
+    """Draw the confusion matrix."""
+    ConfusionMatrixDisplay.from_predictions(y_true, y_pred, ax=ax, colorbar=False)
+    ax.set_title("Confusion matrix (held-out rows)")

@@ -37,6 +37,15 @@ def storage_options(secret_name: str | None) -> dict:
     return Secret.load(secret_name).get() if secret_name else {}
 
 
+def fingerprint(config: DatasetConfig) -> str | None:
+    """What identifies the file's content: its address and the filesystem's change marker
+    (modification time and size, or the object's ETag)."""
+    fs, path = fsspec.core.url_to_fs(
+        config.dataset_uri, **storage_options(config.storage_options_secret)
+    )
+    return f"{config.dataset_uri}-{fs.ukey(path)}"
+
+
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:
     """Read the whole file into one frame."""
     options = storage_options(config.storage_options_secret)

@@ -3,6 +3,7 @@
 from typing import Literal
 
 import pandas as pd
+import sklearn
 from pydantic import BaseModel, Field
 from sklearn import datasets
 
@@ -25,6 +26,11 @@ class DatasetConfig(BaseModel):
     def describe(self) -> str:
         """Short human description of where the data comes from."""
         return f"scikit-learn's {self.dataset_name} dataset"
+
+
+def fingerprint(config: DatasetConfig) -> str | None:
+    """What identifies the data's content: the bundled datasets change only with scikit-learn."""
+    return f"{config.dataset_name}-{sklearn.__version__}"
 
 
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:

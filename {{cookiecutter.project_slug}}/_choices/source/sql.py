@@ -37,6 +37,11 @@ class DatasetConfig(BaseModel):
         return f"{self.dataset_table} in {database}"
 
 
+def fingerprint(config: DatasetConfig) -> str | None:
+    """None: a database cannot tell cheaply whether a table changed, so it is read every run."""
+    return None
+
+
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:
     """Read the table, or the query's result, into one frame."""
     url = Secret.load(config.url_secret).get() if config.url_secret else config.dataset_uri

@@ -1,7 +1,7 @@
-"""Command line: `python -m {{ cookiecutter.package_name }} train [--flags]`.
+"""Command line: `python -m {{ cookiecutter.package_name }} train | predict | serve`.
 
-Every field of the training settings is a flag (`--test-size 0.3`), so the same project
-trains on other data or hyperparameters without editing code.
+Every settings field is a flag (`--test-size 0.3`, `--input batch.csv`), so the same project
+trains on other data or scores another batch without editing code.
 """
 
 import argparse
@@ -11,17 +11,44 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ValidationError
 
 from {{ cookiecutter.package_name }}.config import (
-    SplitConfig,
+    InferenceConfig,
     TrainingConfig,
 )
-from {{ cookiecutter.package_name }}.estimator import ModelParams
-from {{ cookiecutter.package_name }}.source import DatasetConfig
 
-SECTIONS: dict[str, type[BaseModel]] = {
-    "dataset": DatasetConfig,
-    "model": ModelParams,
-    "split": SplitConfig,
-}
+# Shorter flags for the fields people type most.
+ALIASES = {"input_uri": "--input", "output_uri": "--output"}
+
+
+def add_settings_flags(parser: argparse.ArgumentParser, settings: type[BaseModel], prefix=""):
+    """One flag per field, nested models included; the flag's dest is the field's dotted path."""
+    for name, field in settings.model_fields.items():
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel):
+            add_settings_flags(parser.add_argument_group(f"{name} options"), nested, f"{name}.")
+            continue
+        flags = [f"--{name.replace('_', '-')}"] + ([ALIASES[name]] if name in ALIASES else [])
+        default = "required" if field.is_required() else f"default: {field.default}"
+        parser.add_argument(
+            *flags,
+            dest=prefix + name,
+            metavar=name.upper(),
+            required=field.is_required(),
+            help=f"{field.description} ({default})",
+        )
+
+
+def settings_from_args(settings: type[BaseModel], args: argparse.Namespace) -> BaseModel:
+    """Build the settings from the flags given; the rest keep their defaults."""
+    values: dict = {}
+    for dest, value in vars(args).items():
+        if value is None or dest == "command":
+            continue
+        *sections, name = dest.split(".")
+        target = values
+        for section in sections:
+            target = target.setdefault(section, {})
+        target[name] = value
+    return settings.model_validate(values)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,50 +56,50 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}")
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="Train, evaluate and register a model version.")
-    for section, settings in SECTIONS.items():
-        group = train.add_argument_group(f"{section} options")
-        for name, field in settings.model_fields.items():
-            group.add_argument(
-                f"--{name.replace('_', '-')}",
-                dest=f"{section}.{name}",
-                metavar=name.upper(),
-                help=f"{field.description} Default: {field.default}.",
-            )
-    train.add_argument("--models-dir", help="Folder of the model registry. Default: models.")
+    add_settings_flags(train, TrainingConfig)
+    predict = commands.add_parser("predict", help="Score a batch file with the champion model.")
+    add_settings_flags(predict, InferenceConfig)
+    commands.add_parser("serve", help="Serve both flows (schedule and on-demand runs).")
     return parser
-
-
-def config_from_args(args: argparse.Namespace) -> TrainingConfig:
-    """Build the training settings from the flags given; the rest keep their defaults."""
-    values: dict = {}
-    for dest, value in vars(args).items():
-        if value is None or dest == "command":
-            continue
-        section, _, name = dest.rpartition(".")
-        (values.setdefault(section, {}) if section else values)[name] = value
-    return TrainingConfig.model_validate(values)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen command and print its outcome."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    settings = {"train": TrainingConfig, "predict": InferenceConfig}.get(args.command)
     try:
-        config = config_from_args(args)
+        config = settings_from_args(settings, args) if settings else None
     except ValidationError as error:
         parser.error(str(error))
-    # Imported here so `--help` answers at once instead of after loading Prefect.
-    from {{ cookiecutter.package_name }}.flows import training_flow
-    from {{ cookiecutter.package_name }}.tasks import DatasetError
+    # Imported here so `--help` answers at once instead of after loading Prefect's flows.
+    from {{ cookiecutter.package_name }} import flows
+    from {{ cookiecutter.package_name }}.tasks import DatasetError, RegistryError
 
     try:
-        result = training_flow(config)
-    except DatasetError as error:
+        if args.command == "train":
+            result = flows.training_flow(config)
+            status = "champion" if result.promoted else f"not promoted; champion: {result.champion}"
+            print(f"Registered model {result.version} in {result.path} ({status})")
+            for name, value in result.metrics.items():
+                print(f"{name:>10}  {value:.4f}")
+        elif args.command == "predict":
+            result = flows.batch_inference_flow(config)
+            print(
+                f"Wrote {result.rows} predictions of model {result.version} to {result.output_uri}"
+            )
+        else:
+            from prefect import serve
+
+            from {{ cookiecutter.package_name }}.config import TRAINING_SCHEDULE
+
+            serve(
+                flows.training_flow.to_deployment("scheduled-training", cron=TRAINING_SCHEDULE),
+                flows.batch_inference_flow.to_deployment("batch-inference"),
+            )
+    except (DatasetError, RegistryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"Registered model {result.version} in {result.path}")
-    for name, value in result.metrics.items():
-        print(f"{name:>10}  {value:.4f}")
     return 0
 
 

@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }}.tasks import (
 )
 
 
-@flow(name=f"{PROJECT_SLUG}-data-preprocessing")
+@flow(name=f"{PROJECT_SLUG}-data-preprocessing", flow_run_name="prepare-data")
 def data_preprocessing_flow(dataset: DatasetConfig, split: SplitConfig) -> DatasetSplit:
     """Load the dataset, check it can be learned from and split it."""
     frame = load_dataset(dataset)

@@ -7,25 +7,49 @@ from {{ cookiecutter.package_name }}.tasks.data import (
     split_dataset,
     validate_dataset,
 )
+from {{ cookiecutter.package_name }}.tasks.inference import (
+    load_champion,
+    predict_batch,
+    read_batch,
+    write_predictions,
+)
 from {{ cookiecutter.package_name }}.tasks.model import (
     build_preprocessor,
     evaluate_model,
+    score_candidate,
     train_model,
 )
 from {{ cookiecutter.package_name }}.tasks.registry import (
     ModelVersion,
+    Promotion,
+    RegistryError,
+    promote_if_better,
     register_model,
+)
+from {{ cookiecutter.package_name }}.tasks.report import (
+    SearchSummary,
+    report_training,
 )
 
 __all__ = [
     "DatasetError",
     "DatasetSplit",
     "ModelVersion",
+    "Promotion",
+    "RegistryError",
+    "SearchSummary",
     "build_preprocessor",
     "evaluate_model",
+    "load_champion",
     "load_dataset",
+    "predict_batch",
+    "promote_if_better",
+    "read_batch",
     "register_model",
+    "report_training",
+    "score_candidate",
     "split_dataset",
     "train_model",
     "validate_dataset",
+    "write_predictions",
 ]

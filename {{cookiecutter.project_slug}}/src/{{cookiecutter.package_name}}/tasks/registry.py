@@ -1,19 +1,33 @@
-"""The model registry: one folder per version under `models_dir`, with the model and metadata."""
+"""The model registry: one folder per version, and a pointer to the champion.
+
+The registry lives in a local folder or at any fsspec URL (`s3://bucket/models`). A version
+folder holds the fitted pipeline and `metadata.json`, written last, so a version without
+metadata is incomplete and never used. `champion.json` names the best version so far; it is
+replaced in one step, so readers see the old champion or the new one, never half of either.
+"""
 
 import json
-import os
+import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
+import fsspec
 import joblib
+from fsspec import AbstractFileSystem
 from prefect import get_run_logger, task
 from prefect.runtime import flow_run
 from pydantic import BaseModel
 from sklearn.pipeline import Pipeline
 
+from {{ cookiecutter.package_name }}.metrics import (
+    PRIMARY_METRIC,
+    compute_metrics,
+)
+from {{ cookiecutter.package_name }}.tasks.data import DatasetSplit
+
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
+CHAMPION_FILE = "champion.json"
 
 
 class ModelVersion(BaseModel):
@@ -24,18 +38,61 @@ class ModelVersion(BaseModel):
     metrics: dict[str, float]
 
 
-def claim_version_dir(models_dir: Path) -> Path:
-    """Create the next free version folder; `mkdir` is atomic, so concurrent runs never share."""
-    models_dir.mkdir(parents=True, exist_ok=True)
-    taken = [int(p.name[1:]) for p in models_dir.glob("v*") if p.name[1:].isdigit()]
-    number = max(taken, default=0) + 1
+class Promotion(BaseModel):
+    """The outcome of comparing a new version with the champion on the same held-out rows."""
+
+    champion: str
+    promoted: bool
+    challenger_score: float
+    champion_score: float | None = None
+    previous_champion: str | None = None
+
+
+class RegistryError(LookupError):
+    """The registry has no usable model where one was asked for."""
+
+
+def registry(models_dir: str) -> tuple[AbstractFileSystem, str]:
+    """The filesystem and root path of a registry folder or URL."""
+    return fsspec.core.url_to_fs(models_dir)
+
+
+def claim_version(fs: AbstractFileSystem, root: str) -> str:
+    """Create the next free version folder; creating a local folder is atomic, so two runs at
+    once never share one."""
+    fs.makedirs(root, exist_ok=True)
+    names = [path.rstrip("/").rsplit("/", 1)[-1] for path in fs.ls(root, detail=False)]
+    number = max((int(n[1:]) for n in names if n[:1] == "v" and n[1:].isdigit()), default=0)
     while True:
+        number += 1
         try:
-            path = models_dir / f"v{number}"
-            path.mkdir()
-            return path
+            fs.mkdir(f"{root}/v{number}", create_parents=False)
+            return f"v{number}"
         except FileExistsError:
-            number += 1
+            continue
+
+
+def write_json_atomically(fs: AbstractFileSystem, path: str, record: dict) -> None:
+    """Write JSON beside `path`, then move it into place in one step."""
+    partial = f"{path}.{uuid.uuid4().hex}.tmp"
+    fs.pipe_file(partial, (json.dumps(record, indent=2, default=str) + "\n").encode())
+    fs.mv(partial, path)
+
+
+def read_champion(models_dir: str) -> str | None:
+    """The champion's version name, or None before the first training run."""
+    fs, root = registry(models_dir)
+    path = f"{root}/{CHAMPION_FILE}"
+    return json.loads(fs.cat_file(path))["version"] if fs.exists(path) else None
+
+
+def load_model(models_dir: str, version: str) -> Pipeline:
+    """Load a complete version's fitted pipeline."""
+    fs, root = registry(models_dir)
+    if not fs.exists(f"{root}/{version}/{METADATA_FILE}"):
+        raise RegistryError(f"Model version {version!r} is not in the registry at {models_dir}.")
+    with fs.open(f"{root}/{version}/{MODEL_FILE}", "rb") as file:
+        return joblib.load(file)
 
 
 @task
@@ -46,18 +103,51 @@ def register_model(
     models_dir: str,
 ) -> ModelVersion:
     """Save the model as a new version; metadata goes last, so a version is whole or absent."""
-    path = claim_version_dir(Path(models_dir))
-    joblib.dump(model, path / MODEL_FILE)
+    fs, root = registry(models_dir)
+    version = claim_version(fs, root)
+    with fs.open(f"{root}/{version}/{MODEL_FILE}", "wb") as file:
+        joblib.dump(model, file)
     record = {
-        "version": path.name,
+        "version": version,
         "created_at": datetime.now(UTC).isoformat(),
         "flow_run_id": flow_run.id,
         "estimator": type(model[-1]).__name__,
         "metrics": metrics,
         **metadata,
     }
-    partial = path / f".{METADATA_FILE}.tmp"
-    partial.write_text(json.dumps(record, indent=2, default=str) + "\n")
-    os.replace(partial, path / METADATA_FILE)
-    get_run_logger().info("Registered %s at %s", path.name, path)
-    return ModelVersion(version=path.name, path=str(path), metrics=metrics)
+    write_json_atomically(fs, f"{root}/{version}/{METADATA_FILE}", record)
+    path = f"{models_dir.rstrip('/')}/{version}"
+    get_run_logger().info("Registered %s at %s", version, path)
+    return ModelVersion(version=version, path=path, metrics=metrics)
+
+
+@task
+def promote_if_better(challenger: ModelVersion, split: DatasetSplit, models_dir: str) -> Promotion:
+    """Make the new version champion if it beats the champion on the same held-out rows."""
+    logger = get_run_logger()
+    fs, root = registry(models_dir)
+    score = challenger.metrics[PRIMARY_METRIC]
+    current = read_champion(models_dir)
+    champion_score = None
+    if current is not None:
+        try:
+            predictions = load_model(models_dir, current).predict(split.features_test)
+            champion_score = compute_metrics(split.target_test, predictions)[PRIMARY_METRIC]
+        except (RegistryError, KeyError, ValueError) as error:
+            # The data changed shape since the champion was trained: it cannot compete.
+            logger.warning("Champion %s cannot score this data (%s)", current, error)
+    # The primary metric is higher-is-better for every task type.
+    promoted = champion_score is None or score > champion_score
+    if promoted:
+        record = {"version": challenger.version, "promoted_at": datetime.now(UTC).isoformat()}
+        write_json_atomically(fs, f"{root}/{CHAMPION_FILE}", {**record, PRIMARY_METRIC: score})
+        logger.info("%s is the new champion (%s %.4f)", challenger.version, PRIMARY_METRIC, score)
+    else:
+        logger.info("%s stays champion: %.4f >= %.4f", current, champion_score, score)
+    return Promotion(
+        champion=challenger.version if promoted else current,
+        promoted=promoted,
+        challenger_score=score,
+        champion_score=champion_score,
+        previous_champion=current,
+    )
