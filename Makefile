@@ -1,5 +1,5 @@
-# The template's two everyday commands: `make demo` and `make test`.
-# Both need only Python 3.11+ and make: they build .venv and install what they need.
+# The template's everyday commands: `make demo`, `make test` and `make bench`.
+# They need only Python 3.11+ and make: they build .venv and install what they need.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ export DO_NOT_TRACK := 1
 # Byte-compiled packages start Prefect much faster on machines that set this.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: demo test lint clean
+.PHONY: demo test bench lint screenshots clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -26,15 +26,28 @@ demo: $(VENV)/.installed
 	env -u PREFECT_API_URL $(MAKE) -C $(DEMO_DIR)/iris-classifier install train PYTHON=$(PYTHON)
 	@echo "The baked project is in $(DEMO_DIR)/iris-classifier; its model versions in models/."
 
-## The template's test suite: bakes, hooks, the baked projects' own lint and tests.
+## The template's test suite: bakes, hooks, the baked projects' own lint and tests. With
+## worksteal an idle xdist worker takes tests queued on the other: the long baked-project
+## checks, all in one file, would otherwise all land on the same worker.
 test: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
-	$(BIN)/pytest -n auto
+	$(BIN)/ruff check hooks tests scripts
+	$(BIN)/ruff format --check hooks tests scripts
+	$(BIN)/pytest -n auto --dist worksteal
+
+## Bake projects into benchmarks/.scratch/ and time them against a plain scikit-learn script
+## doing the same work; writes benchmarks/results.json, RESULTS.md and ratios.png (~20 min on
+## 2 cores). SUITE=1 also times `make test`.
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run $(if $(SUITE),--suite)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests scripts
+	$(BIN)/ruff format --check hooks tests scripts
+
+## Refresh the pictures in docs/: bakes the default project, runs it on a real Prefect server
+## and worker, photographs the UI in headless Chromium (Debian's; apt-get installs it if missing).
+screenshots: $(VENV)/.installed
+	$(BIN)/python -m scripts.screenshots
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache benchmarks/.scratch

@@ -19,6 +19,17 @@ FILE_SCHEMES = ("file", "http", "https", "s3", "gs", "gcs", "az", "abfs", "abfss
 # SQLAlchemy dialects whose driver package the baked pyproject.toml adds.
 SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "mysql+pymysql")
 URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:(?P<userinfo>[^/@]*)@)?")
+# Answers typed as free text, which reach files as data.
+FREE_TEXT = (
+    "project_name",
+    "description",
+    "author_name",
+    "author_email",
+    "dataset_name",
+    "dataset_uri",
+    "target_column",
+    "dataset_table",
+)
 # The answers each dataset source reads.
 REQUIRED = {
     "csv": ("target_column",),
@@ -29,6 +40,23 @@ DATASETS = {
     "classification": ("iris", "wine", "breast_cancer", "digits"),
     "regression": ("diabetes",),
 }
+
+
+def check_one_line(answers: dict) -> str | None:
+    """Reject a free-text answer with a line break, a control character or invalid Unicode,
+    which would break the one-line fields of pyproject.toml, the README and the code."""
+    for field in FREE_TEXT:
+        value = answers[field]
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{field} is not valid Unicode text: retype it."
+        if not value.isprintable():
+            return (
+                f"{field} {value!r} contains a line break or control character: answers are one "
+                "line of printable text."
+            )
+    return None
 
 
 def check_slug(slug: str) -> str | None:
@@ -115,6 +143,9 @@ def check_required(answers: dict) -> str | None:
 
 def first_error(answers: dict) -> str | None:
     """Return the first problem with the answers, or None when they can be baked."""
+    one_line = check_one_line(answers)
+    if one_line:
+        return one_line
     checks = (
         check_slug(answers["project_slug"]),
         check_package_name(answers["package_name"]),

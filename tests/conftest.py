@@ -10,6 +10,7 @@ import fcntl
 import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,10 +113,12 @@ def prefect_api_url() -> str:
             port = free_port()
             api_url = f"http://127.0.0.1:{port}/api"
             command = [BIN / "prefect", "server", "start", "--host", "127.0.0.1"]
-            command += ["--port", str(port), "--no-ui", "--analytics-off"]
+            command += ["--port", str(port), "--analytics-off"]
+            # With its UI, which tests/test_end_to_end.py opens in a browser.
+            env = {**quiet_prefect_env(shared / "prefect-home"), "PREFECT_UI_API_URL": api_url}
             process = subprocess.Popen(
                 command,
-                env=quiet_prefect_env(shared / "prefect-home"),
+                env=env,
                 stdout=log.open("w"),
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -182,3 +185,42 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:
         pass
+
+
+# Local state of a checkout that a template repository does not hold.
+NOT_TEMPLATE = (".git", ".venv", ".demo", "docs", "__pycache__", "*_cache")
+
+
+@pytest.fixture
+def git_env(tmp_path) -> dict[str, str]:
+    """git with a fixed identity and no user configuration; cookiecutter's default settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PREFECT_"))}
+    config = tmp_path / "cookiecutter.yaml"
+    config.write_text(f"cookiecutters_dir: {tmp_path / 'cc'}\nreplay_dir: {tmp_path / 'replay'}\n")
+    env.update(
+        GIT_AUTHOR_NAME="Template Tests",
+        GIT_AUTHOR_EMAIL="tests@example.com",
+        GIT_COMMITTER_NAME="Template Tests",
+        GIT_COMMITTER_EMAIL="tests@example.com",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        COOKIECUTTER_CONFIG=str(config),
+    )
+    return env
+
+
+def commit(folder: Path, env: dict[str, str], message: str) -> str:
+    """Commit everything in a repository; the new commit's hash."""
+    run(["git", "add", "--all"], folder, env)
+    run(["git", "commit", "--quiet", "--message", message], folder, env)
+    return run(["git", "rev-parse", "HEAD"], folder, env).strip()
+
+
+@pytest.fixture
+def template_repo(tmp_path, git_env) -> Path:
+    """A git repository named like the template's, holding this checkout's template as it is
+    now, in one commit: what `cruft` and `git clone` take from GitHub."""
+    repo = tmp_path / "prefect-ml-template"
+    shutil.copytree(TEMPLATE, repo, ignore=shutil.ignore_patterns(*NOT_TEMPLATE))
+    run(["git", "init", "--quiet", "--initial-branch", "main"], repo, git_env)
+    commit(repo, git_env, "The template")
+    return repo

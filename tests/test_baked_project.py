@@ -10,7 +10,7 @@ import pytest
 from sklearn.datasets import load_iris
 from sqlalchemy import create_engine
 
-from tests.conftest import BIN, run
+from tests.conftest import BIN, SHARED_ENV, run
 from tests.matrix import combo_id, covering_set
 from tests.sample_data import sample_frame
 
@@ -21,14 +21,26 @@ def project_env(api_url: str) -> dict[str, str]:
     """Run a bake from its folder, on this environment's packages and the session's server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PYTHONPATH="src", PREFECT_API_URL=api_url, DO_NOT_TRACK="1")
+    # The pre-commit hooks run this environment's tools, as they run the project's .venv's.
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    # mypy's cache of the libraries (Prefect, pydantic...) is shared by the bakes this xdist
+    # worker checks, one after the other: only the first bake pays for analysing them.
+    shared = Path(os.environ[SHARED_ENV])
+    env["MYPY_CACHE_DIR"] = str(shared / f"mypy-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}")
+    env["PRE_COMMIT_HOME"] = str(shared / "pre-commit")
     return env
 
 
 def check_project(project: Path, api_url: str) -> str:
-    """Run the bake's ruff check, ruff format --check and pytest; return pytest's output."""
+    """Run the bake's ruff check, ruff format --check, mypy, every pre-commit hook on a fresh
+    git repository of the bake, and pytest; return pytest's output."""
     env = project_env(api_url)
     run([BIN / "ruff", "check", "."], project, env)
     run([BIN / "ruff", "format", "--check", "."], project, env)
+    run([BIN / "mypy"], project, env)
+    run(["git", "init", "--quiet"], project, env)
+    run(["git", "add", "--all"], project, env)
+    run([BIN / "pre-commit", "run", "--all-files", "--show-diff-on-failure"], project, env)
     output = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env)
     assert " passed" in output and "failed" not in output
     return output

@@ -20,6 +20,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from sklearn.datasets import load_iris
 
+from scripts.screenshots import Browser, small_png
 from tests.conftest import BIN, run, stop_process_group
 
 # Flow, deployment and pool names carry the slug: unique on the shared server.
@@ -121,7 +122,8 @@ def wait_completed(worker: Worker, api_url: str, flow_run_id: UUID) -> FlowRun:
 def test_deployed_project_trains_then_scores_a_batch_through_a_worker(
     project, worker, prefect_api_url, tmp_path
 ):
-    """A worker runs the training deployment, then batch inference with the champion it chose."""
+    """A worker runs the training deployment, then batch inference with the champion it chose;
+    the Prefect UI shows the run, its metrics and the deployment."""
     with temporary_settings({PREFECT_API_URL: prefect_api_url}), get_client(sync_client=True) as c:
         deployment = c.read_deployment_by_name(f"{SLUG}-training/scheduled-training")
     # The worker runs in another folder: only the pull step brings the runs to the project.
@@ -130,7 +132,7 @@ def test_deployed_project_trains_then_scores_a_batch_through_a_worker(
     ]
 
     training_id = start_run(worker, project, f"{SLUG}-training/scheduled-training")
-    wait_completed(worker, prefect_api_url, training_id)
+    training = wait_completed(worker, prefect_api_url, training_id)
     champion = json.loads((project / "models" / "champion.json").read_text())["version"]
     metadata = json.loads((project / "models" / champion / "metadata.json").read_text())
     assert (project / "models" / champion / "model.joblib").is_file()
@@ -158,3 +160,20 @@ def test_deployed_project_trains_then_scores_a_batch_through_a_worker(
     rows = json.loads(table) if isinstance(table, str) else table
     assert {row["metric"] for row in rows} == set(metadata["metrics"])
     assert metadata["version"] in by_type["markdown"].data
+
+    # The Prefect UI renders the run, its metrics and the deployment in a real browser: headless
+    # Chromium, driven by the code that takes the README's pictures.
+    ui = prefect_api_url.removesuffix("/api")
+    with Browser.start() as browser:
+        page = browser.open(f"{ui}/runs/flow-run/{training_id}", training.name, selector="canvas")
+        assert training.name in page and "Completed" in page
+        picture = small_png(browser.screenshot())
+        assert picture.startswith(b"\x89PNG\r\n\x1a\n")
+        metrics = browser.open(
+            f"{ui}/artifacts/artifact/{by_type['table'].id}", *metadata["metrics"]
+        )
+        assert all(name in metrics for name in metadata["metrics"])
+        page = browser.open(
+            f"{ui}/deployments/deployment/{deployment.id}", "scheduled-training", POOL
+        )
+        assert "scheduled-training" in page and POOL in page

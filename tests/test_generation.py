@@ -18,6 +18,7 @@ LEFTOVER = re.compile(r"{{(\s?cookiecutter)[.](.*?)}}|{%-?\s")
 SCHEMA = json.loads((TEMPLATE / "tests" / "data" / "prefect.yaml.schema.json").read_text())
 
 PROJECT_FILES = {
+    ".editorconfig",
     ".github/workflows/ci.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
@@ -142,10 +143,11 @@ def test_bake_generates_a_valid_project(cookies, answers):
     names = {Requirement(r).name for r in pyproject["project"]["dependencies"]}
     assert names == expected_requirements(answers)
 
-    source = (project / "src" / answers["package_name"] / "source.py").read_text()
+    source = ast.parse((project / "src" / answers["package_name"] / "source.py").read_text())
+    strings = {node.value for node in ast.walk(source) if isinstance(node, ast.Constant)}
     if answers["dataset_source"] != "sklearn":
-        assert json.dumps(answers["target_column"]) in source
-        assert json.dumps(answers["dataset_uri"]) in source or not answers["dataset_uri"]
+        assert answers["target_column"] in strings
+        assert answers["dataset_uri"] in strings or not answers["dataset_uri"]
 
     workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     setup_python = next(s for s in workflow["jobs"]["test"]["steps"] if "setup-python" in str(s))

@@ -18,7 +18,10 @@ from {{ cookiecutter.package_name }}.metrics import PRIMARY_METRIC
 
 
 def parse(*flags: str) -> TrainingConfig:
-    return settings_from_args(TrainingConfig, build_parser().parse_args(["train", *flags]))
+    """The training settings that `train` with these flags runs with."""
+    config = settings_from_args(TrainingConfig, build_parser().parse_args(["train", *flags]))
+    assert isinstance(config, TrainingConfig)
+    return config
 
 
 def test_cli_defaults_are_the_project_settings():

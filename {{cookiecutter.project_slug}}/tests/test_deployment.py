@@ -1,9 +1,11 @@
 """The deployments in prefect.yaml point at real flows with valid schedules and parameters."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from prefect import Flow
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.flows import load_flow_from_entrypoint
 
@@ -20,7 +22,7 @@ DEPLOYMENTS = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
 def test_deployment_entrypoint_loads_a_project_flow(deployment, monkeypatch):
     """Each entrypoint resolves, from the project root, to a flow named after the project."""
     monkeypatch.chdir(ROOT)
-    flow = load_flow_from_entrypoint(deployment["entrypoint"])
+    flow: Flow[..., Any] = load_flow_from_entrypoint(deployment["entrypoint"])
     assert flow.name.startswith(f"{PROJECT_SLUG}-")
     parameters = deployment.get("parameters") or {}
     assert set(parameters) <= set(flow.parameters.properties)

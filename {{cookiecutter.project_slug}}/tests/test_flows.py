@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from uuid import UUID
 
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
 )
+from prefect.client.schemas.objects import Artifact
 
 from {{ cookiecutter.package_name }}.config import (
     PROJECT_SLUG,
@@ -43,7 +45,7 @@ def trained(tmp_path_factory) -> tuple[TrainingConfig, TrainingResult]:
     return config, training_flow(config)
 
 
-def read_artifacts(flow_run_id: str, key: str) -> list:
+def read_artifacts(flow_run_id: UUID, key: str) -> list[Artifact]:
     """The artifacts with this key attached to a flow run."""
     with get_client(sync_client=True) as client:
         return client.read_artifacts(
@@ -63,13 +65,13 @@ def test_data_preprocessing_flow_splits_all_rows_then_hits_the_cache(config, dat
     assert len(split.features_test) < len(split.features_train)
 
     state = data_preprocessing_flow(config.dataset, config.split, return_state=True)
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
     with get_client(sync_client=True) as client:
         task_runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(
-                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
-            )
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
         )
-    states = {run.name.rsplit("-", 1)[0]: run.state.name for run in task_runs}
+    states = {run.name.rsplit("-", 1)[0]: run.state_name for run in task_runs}
     cached = {"load_dataset", "validate_dataset", "split_dataset"}
     if fingerprint(config.dataset) is None:
         # A source that cannot tell whether its data changed (a database) is read every run.
@@ -119,9 +121,13 @@ def test_training_flow_publishes_metrics_and_report(trained):
     config, result = trained
     metadata = json.loads((Path(config.models_dir) / "v1" / "metadata.json").read_text())
 
-    (metrics,) = read_artifacts(metadata["flow_run_id"], f"{PROJECT_SLUG}-metrics")
+    flow_run_id = UUID(metadata["flow_run_id"])
+    (metrics,) = read_artifacts(flow_run_id, f"{PROJECT_SLUG}-metrics")
+    # The server keeps a table as JSON text, a report as Markdown text.
+    assert isinstance(metrics.data, str)
     assert {row["metric"] for row in json.loads(metrics.data)} == set(result.metrics)
-    (report,) = read_artifacts(metadata["flow_run_id"], f"{PROJECT_SLUG}-training-report")
+    (report,) = read_artifacts(flow_run_id, f"{PROJECT_SLUG}-training-report")
+    assert isinstance(report.data, str)
     assert "Champion vs challenger" in report.data and "v1 is the new champion" in report.data
 
 

@@ -14,7 +14,10 @@ from {{ cookiecutter.package_name }}.estimator import (
     SEARCH_SPACE,
     ModelParams,
 )
-from {{ cookiecutter.package_name }}.metrics import PRIMARY_METRIC
+from {{ cookiecutter.package_name }}.metrics import (
+    PRIMARY_METRIC,
+    diagnostics_markdown,
+)
 from {{ cookiecutter.package_name }}.source import DatasetConfig
 from {{ cookiecutter.package_name }}.tasks import (
     DatasetError,
@@ -171,6 +174,15 @@ def test_registry_works_at_an_fsspec_url(fitted, dataset_split):
     assert (version.version, promotion.champion) == ("v1", "v1")
     assert read_champion(models_dir) == "v1"
     assert len(load_model(models_dir, "v1").predict(dataset_split.features_test)) > 0
+
+
+def test_diagnostics_pair_each_row_with_its_own_prediction(dataset_split):
+    """The report's diagnostics match labels and predictions by position, not by the rows'
+    index, which the split shuffles."""
+    truth = dataset_split.target_test
+    assert not truth.index.equals(pd.RangeIndex(len(truth)))
+    by_position = diagnostics_markdown(truth.reset_index(drop=True), truth.to_numpy())
+    assert diagnostics_markdown(truth, truth.to_numpy()) == by_position
 
 
 def test_search_space_points_are_valid_hyperparameters():

@@ -1,5 +1,7 @@
 """Estimator: histogram gradient boosting, fast and accurate on mid-sized tabular data."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sklearn.ensemble import HistGradientBoosting{{ cookiecutter.__estimator_kind }} as Estimator
 
@@ -13,7 +15,11 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"learning_rate": [0.05, 0.1], "max_iter": [100, 200], "max_leaf_nodes": [15, 31]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "learning_rate": [0.05, 0.1],
+    "max_iter": [100, 200],
+    "max_leaf_nodes": [15, 31],
+}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

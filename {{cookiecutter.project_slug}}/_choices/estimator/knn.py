@@ -1,6 +1,6 @@
 """Estimator: k nearest neighbours, a simple baseline on scaled numeric features."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from sklearn.neighbors import KNeighbors{{ cookiecutter.__estimator_kind }} as Estimator
@@ -16,7 +16,10 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_neighbors": [3, 5, 11, 21], "weights": ["uniform", "distance"]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "n_neighbors": [3, 5, 11, 21],
+    "weights": ["uniform", "distance"],
+}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

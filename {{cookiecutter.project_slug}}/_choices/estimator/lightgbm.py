@@ -1,5 +1,7 @@
 """Estimator: LightGBM gradient-boosted trees, fast on large tabular data."""
 
+from typing import Any
+
 from lightgbm import LGBM{{ cookiecutter.__estimator_kind }} as Estimator
 from pydantic import BaseModel, Field
 
@@ -13,7 +15,11 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_estimators": [100, 300], "learning_rate": [0.05, 0.1], "num_leaves": [15, 31]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "n_estimators": [100, 300],
+    "learning_rate": [0.05, 0.1],
+    "num_leaves": [15, 31],
+}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

@@ -1,5 +1,7 @@
 """Estimator: logistic regression, a fast and interpretable baseline."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sklearn.linear_model import LogisticRegression as Estimator
 
@@ -12,7 +14,7 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"C": [0.01, 0.1, 1.0, 10.0]}
+SEARCH_SPACE: dict[str, list[Any]] = {"C": [0.01, 0.1, 1.0, 10.0]}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

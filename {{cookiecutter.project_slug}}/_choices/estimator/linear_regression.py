@@ -1,5 +1,7 @@
 """Estimator: ridge regression, a fast and interpretable baseline."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sklearn.linear_model import Ridge as Estimator
 
@@ -11,7 +13,7 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"alpha": [0.1, 1.0, 10.0, 100.0]}
+SEARCH_SPACE: dict[str, list[Any]] = {"alpha": [0.1, 1.0, 10.0, 100.0]}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

@@ -1,5 +1,7 @@
 """Estimator: a random forest, strong on tabular data with little tuning."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sklearn.ensemble import RandomForest{{ cookiecutter.__estimator_kind }} as Estimator
 
@@ -13,7 +15,11 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_estimators": [100, 200], "max_depth": [None, 8], "min_samples_leaf": [1, 4]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "n_estimators": [100, 200],
+    "max_depth": [None, 8],
+    "min_samples_leaf": [1, 4],
+}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

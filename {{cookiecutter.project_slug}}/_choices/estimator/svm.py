@@ -1,5 +1,7 @@
 """Estimator: a support vector machine with an RBF kernel, strong on small, scaled data."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sklearn.svm import SV{{ cookiecutter.__estimator_kind[0] }} as Estimator
 
@@ -12,7 +14,7 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"C": [0.1, 1.0, 10.0], "gamma": ["scale", 0.01]}
+SEARCH_SPACE: dict[str, list[Any]] = {"C": [0.1, 1.0, 10.0], "gamma": ["scale", 0.01]}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

@@ -4,7 +4,10 @@ XGBoost only accepts labels 0..n-1, so the classifier encodes text labels itself
 predicts them back as text: the Pipeline takes the dataset's labels as they are.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 from pydantic import BaseModel, Field
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -20,19 +23,29 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_estimators": [100, 300], "learning_rate": [0.05, 0.1], "max_depth": [4, 6]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "n_estimators": [100, 300],
+    "learning_rate": [0.05, 0.1],
+    "max_depth": [4, 6],
+}
 
 
 class Estimator(ClassifierMixin, BaseEstimator):
     """An XGBClassifier that takes and returns the dataset's own class labels."""
 
-    def __init__(self, n_estimators=200, learning_rate=0.1, max_depth=6, random_state=None) -> None:
+    def __init__(
+        self,
+        n_estimators: int = 200,
+        learning_rate: float = 0.1,
+        max_depth: int = 6,
+        random_state: int | None = None,
+    ) -> None:
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.max_depth = max_depth
         self.random_state = random_state
 
-    def fit(self, features, labels) -> "Estimator":
+    def fit(self, features: ArrayLike, labels: ArrayLike) -> "Estimator":
         """Encode the labels as 0..n-1 and fit XGBoost on them."""
         self.encoder_ = LabelEncoder().fit(labels)
         self.classes_ = self.encoder_.classes_
@@ -41,11 +54,11 @@ class Estimator(ClassifierMixin, BaseEstimator):
         )
         return self
 
-    def predict(self, features) -> np.ndarray:
+    def predict(self, features: ArrayLike) -> np.ndarray:
         """Predict the dataset's class labels."""
         return self.encoder_.inverse_transform(self.booster_.predict(features))
 
-    def predict_proba(self, features) -> np.ndarray:
+    def predict_proba(self, features: ArrayLike) -> np.ndarray:
         """Predict each class's probability, columns in the order of `classes_`."""
         return self.booster_.predict_proba(features)
 

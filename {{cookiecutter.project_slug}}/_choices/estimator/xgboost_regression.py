@@ -1,5 +1,7 @@
 """Estimator: XGBoost gradient-boosted trees, a strong default for tabular data."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from xgboost import XGBRegressor as Estimator
 
@@ -13,7 +15,11 @@ class ModelParams(BaseModel):
 
 
 # A small grid around the defaults, for hyperparameter search.
-SEARCH_SPACE = {"n_estimators": [100, 300], "learning_rate": [0.05, 0.1], "max_depth": [4, 6]}
+SEARCH_SPACE: dict[str, list[Any]] = {
+    "n_estimators": [100, 300],
+    "learning_rate": [0.05, 0.1],
+    "max_depth": [4, 6],
+}
 
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:

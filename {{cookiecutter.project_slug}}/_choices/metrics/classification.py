@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, f1_score
@@ -22,8 +23,10 @@ def compute_metrics(y_true: Sequence, y_pred: Sequence) -> dict[str, float]:
 
 def diagnostics_markdown(y_true: Sequence, y_pred: Sequence) -> str:
     """The confusion matrix as a Markdown table: rows are true classes, columns predictions."""
+    # Paired by position: the held-out labels keep their rows' index, the predictions have none.
     matrix = pd.crosstab(
-        pd.Series(y_true, name="true").astype(str), pd.Series(y_pred, name="predicted").astype(str)
+        pd.Series(np.asarray(y_true), name="true").astype(str),
+        pd.Series(np.asarray(y_pred), name="predicted").astype(str),
     )
     header = "| true \\ predicted | " + " | ".join(matrix.columns) + " |"
     lines = [header, "|" + " --- |" * (len(matrix.columns) + 1)]

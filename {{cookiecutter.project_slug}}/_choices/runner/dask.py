@@ -2,11 +2,14 @@
 whose scheduler address is in DASK_SCHEDULER_ADDRESS (e.g. tcp://10.0.0.5:8786)."""
 
 import os
+from typing import Any
 
+from prefect.task_runners import TaskRunner
 from prefect_dask import DaskTaskRunner
 
 
-def build_task_runner() -> DaskTaskRunner:
+# Typed as any task runner: that is what a flow's `task_runner` takes, whatever its futures.
+def build_task_runner() -> TaskRunner[Any]:
     """Connect to the configured cluster, or start a local one for the flow run."""
     address = os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:

@@ -2,11 +2,14 @@
 in RAY_ADDRESS (e.g. ray://10.0.0.5:10001)."""
 
 import os
+from typing import Any
 
+from prefect.task_runners import TaskRunner
 from prefect_ray import RayTaskRunner
 
 
-def build_task_runner() -> RayTaskRunner:
+# Typed as any task runner: that is what a flow's `task_runner` takes, whatever its futures.
+def build_task_runner() -> TaskRunner[Any]:
     """Connect to the configured cluster, or start a local Ray for the flow run."""
     address = os.environ.get("RAY_ADDRESS")
     if address:

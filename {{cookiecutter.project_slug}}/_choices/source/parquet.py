@@ -15,11 +15,11 @@ class DatasetConfig(BaseModel):
     """Which Parquet file to train on, and which column is the label."""
 
     dataset_uri: str = Field(
-        default={{ cookiecutter.__dataset_uri | tojson }},
+        default={{ cookiecutter.__dataset_uri | python_string }},
         description="Path or fsspec URL of the Parquet file.",
     )
     target_column: str = Field(
-        default={{ cookiecutter.target_column | tojson }},
+        default={{ cookiecutter.target_column | python_string }},
         description="Column holding the label.",
     )
     storage_options_secret: str | None = Field(
@@ -34,7 +34,15 @@ class DatasetConfig(BaseModel):
 
 def storage_options(secret_name: str | None) -> dict:
     """fsspec storage options (credentials) from a Prefect Secret block, or none."""
-    return Secret.load(secret_name).get() if secret_name else {}
+    if not secret_name:
+        return {}
+    secret = Secret.load(secret_name)
+    # Loaded from sync code: the block itself (Prefect types the call for async callers too).
+    assert isinstance(secret, Secret)
+    options = secret.get()
+    if not isinstance(options, dict):
+        raise ValueError(f"Secret block {secret_name!r} must hold a JSON object of fsspec options.")
+    return options
 
 
 def fingerprint(config: DatasetConfig) -> str | None:

@@ -15,15 +15,15 @@ class DatasetConfig(BaseModel):
     """Which database, which table or query, and which column is the label."""
 
     dataset_uri: str = Field(
-        default={{ cookiecutter.__dataset_uri | tojson }},
+        default={{ cookiecutter.__dataset_uri | python_string }},
         description="SQLAlchemy URL of the database, without a password.",
     )
     dataset_table: str = Field(
-        default={{ cookiecutter.dataset_table | tojson }},
+        default={{ cookiecutter.dataset_table | python_string }},
         description="Table name or SELECT query to read.",
     )
     target_column: str = Field(
-        default={{ cookiecutter.target_column | tojson }},
+        default={{ cookiecutter.target_column | python_string }},
         description="Column holding the label.",
     )
     url_secret: str | None = Field(
@@ -42,10 +42,19 @@ def fingerprint(config: DatasetConfig) -> str | None:
     return None
 
 
+def database_url(config: DatasetConfig) -> str:
+    """The database's URL: from the Secret block when one is named, else `dataset_uri`."""
+    if not config.url_secret:
+        return config.dataset_uri
+    secret = Secret.load(config.url_secret)
+    # Loaded from sync code: the block itself (Prefect types the call for async callers too).
+    assert isinstance(secret, Secret)
+    return secret.get()
+
+
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:
     """Read the table, or the query's result, into one frame."""
-    url = Secret.load(config.url_secret).get() if config.url_secret else config.dataset_uri
-    engine = create_engine(url)
+    engine = create_engine(database_url(config))
     try:
         with engine.connect() as connection:
             return pd.read_sql(config.dataset_table, connection)

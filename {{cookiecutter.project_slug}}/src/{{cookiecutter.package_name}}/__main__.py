@@ -7,6 +7,7 @@ trains on other data or scores another batch without editing code.
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,18 +18,24 @@ from {{ cookiecutter.package_name }}.config import (
 
 # Shorter flags for the fields people type most.
 ALIASES = {"input_uri": "--input", "output_uri": "--output"}
+# The settings of each command that takes any.
+SETTINGS: dict[str, type[BaseModel]] = {"train": TrainingConfig, "predict": InferenceConfig}
 
 
-def add_settings_flags(parser: argparse.ArgumentParser, settings: type[BaseModel], prefix=""):
-    """One flag per field, nested models included; the flag's dest is the field's dotted path."""
+def add_settings_flags(
+    parser: argparse.ArgumentParser, settings: type[BaseModel], prefix: str = ""
+) -> None:
+    """One flag per field, nested models included (each in its own help group); the flag's dest
+    is the field's dotted path."""
+    flags_of = parser.add_argument_group(f"{prefix.rstrip('.')} options") if prefix else parser
     for name, field in settings.model_fields.items():
         nested = field.annotation
         if isinstance(nested, type) and issubclass(nested, BaseModel):
-            add_settings_flags(parser.add_argument_group(f"{name} options"), nested, f"{name}.")
+            add_settings_flags(parser, nested, f"{prefix}{name}.")
             continue
         flags = [f"--{name.replace('_', '-')}"] + ([ALIASES[name]] if name in ALIASES else [])
         default = "required" if field.is_required() else f"default: {field.default}"
-        parser.add_argument(
+        flags_of.add_argument(
             *flags,
             dest=prefix + name,
             metavar=name.upper(),
@@ -39,7 +46,7 @@ def add_settings_flags(parser: argparse.ArgumentParser, settings: type[BaseModel
 
 def settings_from_args(settings: type[BaseModel], args: argparse.Namespace) -> BaseModel:
     """Build the settings from the flags given; the rest keep their defaults."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     for dest, value in vars(args).items():
         if value is None or dest == "command":
             continue
@@ -67,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen command and print its outcome."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = {"train": TrainingConfig, "predict": InferenceConfig}.get(args.command)
+    settings = SETTINGS.get(args.command)
     try:
         config = settings_from_args(settings, args) if settings else None
     except ValidationError as error:
@@ -77,25 +84,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     from {{ cookiecutter.package_name }}.tasks import DatasetError, RegistryError
 
     try:
-        if args.command == "train":
-            result = flows.training_flow(config)
-            status = "champion" if result.promoted else f"not promoted; champion: {result.champion}"
-            print(f"Registered model {result.version} in {result.path} ({status})")
-            for name, value in result.metrics.items():
+        if isinstance(config, TrainingConfig):
+            trained = flows.training_flow(config)
+            status = (
+                "champion" if trained.promoted else f"not promoted; champion: {trained.champion}"
+            )
+            print(f"Registered model {trained.version} in {trained.path} ({status})")
+            for name, value in trained.metrics.items():
                 print(f"{name:>10}  {value:.4f}")
-        elif args.command == "predict":
-            result = flows.batch_inference_flow(config)
+        elif isinstance(config, InferenceConfig):
+            scored = flows.batch_inference_flow(config)
             print(
-                f"Wrote {result.rows} predictions of model {result.version} to {result.output_uri}"
+                f"Wrote {scored.rows} predictions of model {scored.version} to {scored.output_uri}"
             )
         else:
             from prefect import serve
+            from prefect.deployments.runner import RunnerDeployment
 
             from {{ cookiecutter.package_name }}.config import TRAINING_SCHEDULE
 
             serve(
-                flows.training_flow.to_deployment("scheduled-training", cron=TRAINING_SCHEDULE),
-                flows.batch_inference_flow.to_deployment("batch-inference"),
+                RunnerDeployment.from_flow(
+                    flows.training_flow, "scheduled-training", cron=TRAINING_SCHEDULE
+                ),
+                RunnerDeployment.from_flow(flows.batch_inference_flow, "batch-inference"),
             )
     except (DatasetError, RegistryError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """The batch inference flow: score a file with the champion model (or a chosen version)."""
 
+import pandas as pd
 from prefect import flow
 from pydantic import BaseModel
 
@@ -28,7 +29,8 @@ class InferenceResult(BaseModel):
 def batch_inference_flow(config: InferenceConfig) -> InferenceResult:
     """Read the batch, predict with the model and write the predictions."""
     model, version = load_champion(config.models_dir, config.version)
-    batch = read_batch(config.input_uri)
-    predictions = predict_batch(model, batch, version)
+    # Typed here: pandas ships no type hints, so a task returning a frame is not typed as one.
+    batch: pd.DataFrame = read_batch(config.input_uri)
+    predictions: pd.DataFrame = predict_batch(model, batch, version)
     output = write_predictions(predictions, config.output_uri)
     return InferenceResult(output_uri=output, rows=len(predictions), version=version)

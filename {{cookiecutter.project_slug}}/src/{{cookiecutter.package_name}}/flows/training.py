@@ -13,6 +13,7 @@ from {{ cookiecutter.package_name }}.flows.preprocessing import data_preprocessi
 from {{ cookiecutter.package_name }}.flows.tuning import hyperparameter_tuning_flow
 from {{ cookiecutter.package_name }}.tasks import (
     ModelVersion,
+    SearchSummary,
     build_preprocessor,
     evaluate_model,
     promote_if_better,
@@ -34,7 +35,8 @@ def training_flow(config: TrainingConfig = TrainingConfig()) -> TrainingResult:
     """Train the model on the configured dataset, evaluate, register and maybe promote it."""
     split = data_preprocessing_flow(config.dataset, config.split)
     preprocessor = build_preprocessor(split.features_train)
-    params, search = config.model, None
+    params = config.model
+    search: SearchSummary | None = None
     if config.tune:
         search = hyperparameter_tuning_flow(
             split,

@@ -2,6 +2,7 @@
 the project's task runner."""
 
 from typing import Any
+from uuid import UUID
 
 from prefect import flow, unmapped
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -37,6 +38,8 @@ def hyperparameter_tuning_flow(
     progress = create_progress_artifact(
         0.0, key=f"{PROJECT_SLUG}-search-progress", description="Search candidates scored"
     )
+    # In a sync flow Prefect creates the artifact at once: its id, never a coroutine.
+    assert isinstance(progress, UUID)
     futures = score_candidate.map(
         unmapped(split),
         unmapped(preprocessor),

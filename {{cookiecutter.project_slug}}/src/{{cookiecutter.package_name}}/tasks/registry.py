@@ -145,7 +145,8 @@ def promote_if_better(challenger: ModelVersion, split: DatasetSplit, models_dir:
     else:
         logger.info("%s stays champion: %.4f >= %.4f", current, champion_score, score)
     return Promotion(
-        champion=challenger.version if promoted else current,
+        # Not promoted means a champion was there and scored at least as high.
+        champion=challenger.version if promoted or current is None else current,
         promoted=promoted,
         challenger_score=score,
         champion_score=champion_score,

@@ -1,0 +1,1 @@
+"""Maintenance scripts of the template, run with `python -m scripts.<name>`."""
