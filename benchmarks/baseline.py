@@ -26,7 +26,6 @@ import joblib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn import datasets
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
@@ -57,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def read_dataset(args: argparse.Namespace) -> pd.DataFrame:
     """Read the data as the baked source.py does."""
     if args.source == "sklearn":
+        # Imported here: only the sklearn source needs it, as only that bake imports it.
+        from sklearn import datasets
+
         bunch = getattr(datasets, f"load_{args.dataset_name}")(as_frame=True)
         frame = bunch.frame
         if "target_names" in bunch:
@@ -235,13 +237,8 @@ def write_report(folder: Path, model, metrics, split: dict, summary: dict) -> No
     (folder / "report.md").write_text("\n\n".join(sections) + "\n")
 
 
-def train(args: argparse.Namespace) -> dict[str, float]:
-    """Everything `python -m <package> train` does to the data and the registry."""
-    estimator = importlib.import_module(f"{args.package}.estimator")
-    metrics = importlib.import_module(f"{args.package}.metrics")
-    frame = validate(read_dataset(args), args.target_column)
-    if args.frame_bytes_out:
-        args.frame_bytes_out.write_text(str(int(frame.memory_usage(deep=True).sum())))
+def split_frame(frame: pd.DataFrame, args: argparse.Namespace, metrics: ModuleType) -> dict:
+    """The baked split_dataset's seeded train/test split, and the frame's fingerprint."""
     features = frame.drop(columns=[args.target_column])
     target = frame[args.target_column]
     x_train, x_test, y_train, y_test = train_test_split(
@@ -251,18 +248,33 @@ def train(args: argparse.Namespace) -> dict[str, float]:
         random_state=args.random_state,
         stratify=target if metrics.STRATIFY else None,
     )
-    split = {"x_train": x_train, "x_test": x_test, "y_train": y_train, "y_test": y_test}
-    fingerprint = frame_fingerprint(frame)
+    return {
+        "x_train": x_train,
+        "x_test": x_test,
+        "y_train": y_train,
+        "y_test": y_test,
+        "fingerprint": frame_fingerprint(frame),
+        "rows": len(frame),
+    }
+
+
+def fit(args: argparse.Namespace, estimator, metrics, split: dict) -> tuple[Pipeline, object, dict]:
+    """Search the grid when asked, then refit the best (or default) parameters on the
+    training rows; returns the model, its parameters and a summary of the search."""
     params = estimator.ModelParams()
     summary: dict = {"search": "none"}
     if args.tune == "true":
-        point, score, count = search(estimator, metrics, params, x_train, y_train, args)
+        point, score, count = search(
+            estimator, metrics, params, split["x_train"], split["y_train"], args
+        )
         params = params.model_copy(update=point)
         summary = {"search": f"{count} candidates", "best_score": f"{score:.4f}", **point}
-    model = make_model(estimator, params, args.random_state).fit(x_train, y_train)
-    scores = metrics.compute_metrics(y_test, model.predict(x_test))
-    primary = metrics.PRIMARY_METRIC
+    model = make_model(estimator, params, args.random_state).fit(split["x_train"], split["y_train"])
+    return model, params, summary
 
+
+def register(args: argparse.Namespace, model: Pipeline, params, scores: dict, split: dict) -> Path:
+    """Save the model as a new version folder, metadata last; return the folder."""
     root = Path(args.models_dir)
     version = claim_version(root)
     joblib.dump(model, root / version / "model.joblib")
@@ -276,22 +288,37 @@ def train(args: argparse.Namespace) -> dict[str, float]:
         "split": {"test_size": args.test_size, "random_state": args.random_state},
         "dataset": {
             "source": describe(args),
-            "rows": len(frame),
-            "fingerprint": fingerprint,
-            "features": list(x_train.columns),
+            "rows": split["rows"],
+            "fingerprint": split["fingerprint"],
+            "features": list(split["x_train"].columns),
         },
     }
     write_json_atomically(root / version / "metadata.json", record)
+    return root / version
+
+
+def train(args: argparse.Namespace) -> dict[str, float]:
+    """Everything `python -m <package> train` does to the data and the registry."""
+    estimator = importlib.import_module(f"{args.package}.estimator")
+    metrics = importlib.import_module(f"{args.package}.metrics")
+    frame = validate(read_dataset(args), args.target_column)
+    if args.frame_bytes_out:
+        args.frame_bytes_out.write_text(str(int(frame.memory_usage(deep=True).sum())))
+    split = split_frame(frame, args, metrics)
+    model, params, summary = fit(args, estimator, metrics, split)
+    primary = metrics.PRIMARY_METRIC
+    scores = metrics.compute_metrics(split["y_test"], model.predict(split["x_test"]))
+    folder = register(args, model, params, scores, split)
 
     def score_champion(champion: Pipeline) -> float:
-        return metrics.compute_metrics(y_test, champion.predict(x_test))[primary]
+        return metrics.compute_metrics(split["y_test"], champion.predict(split["x_test"]))[primary]
 
     champion, previous, champion_score = promote(
-        root, version, scores[primary], primary, score_champion
+        folder.parent, folder.name, scores[primary], primary, score_champion
     )
     summary.update(champion=champion, previous=previous, champion_score=champion_score)
-    write_report(root / version, model, metrics, split, summary)
-    print(f"Registered model {version} in {root / version} (champion: {champion})")
+    write_report(folder, model, metrics, split, summary)
+    print(f"Registered model {folder.name} in {folder} (champion: {champion})")
     for name, value in scores.items():
         print(f"{name:>10}  {value:.4f}")
     return scores

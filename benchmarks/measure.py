@@ -85,8 +85,14 @@ def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1
         )
         watchdog = threading.Timer(timeout, kill_group, args=(process.pid,))
         watchdog.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        watchdog.cancel()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            # Interrupted: leave no Prefect server or cluster of the run behind.
+            kill_group(process.pid)
+            raise
+        finally:
+            watchdog.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return Run(seconds, usage.ru_maxrss * 1024, process.returncode, started_at, log)

@@ -35,6 +35,8 @@ RUNNER_START = {
     "dask": ("Creating a new Dask cluster", "The Dask dashboard is available"),
     "ray": ("Creating a local Ray instance", "Using Ray cluster with"),
 }
+# `train` without the search: the medium and large runs would otherwise take many minutes each.
+NO_SEARCH = ("--tune", "false")
 # A parquet bake's answers; the data file is filled in per bake.
 PARQUET = {"dataset_source": "parquet", "target_column": data.TARGET_COLUMN}
 
@@ -282,61 +284,66 @@ def plain_parquet(path: Path, *flags: str) -> list[str]:
     return [*source, "--dataset-uri", str(path), *flags]
 
 
-def served(bench: Bench, bakes: dict, pythons: dict, files: dict, args, env: dict) -> dict:
-    """Everything measured against the running server: the default and medium bakes side by
-    side with the baseline, the cache and tuning probes, and the 1M-row training."""
-    work, rounds = bench.work, args.runs + 1
-    default, medium = bakes["default"], bakes["medium"]
-    py, mpy = pythons["default"], pythons["medium"]
-    no_search = ("--tune", "false")
-    large = ("--dataset-uri", str(files["large"]))
-    frame_bytes = work / "frame-bytes"
-    runs = {
-        "served": paired(
-            bench,
-            "server",
-            rounds,
-            train(py, default, env),
-            baseline(py, default, env, work / "baseline-models-server", "--source", "sklearn"),
-            default,
-        ),
-        "medium": paired(
-            bench,
-            "medium",
-            rounds,
-            train(mpy, medium, env, *no_search),
-            baseline(
-                mpy,
-                medium,
-                env,
-                work / "baseline-models-medium",
-                *plain_parquet(files["medium"], *no_search),
-            ),
-            medium,
-        ),
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """What the measurements share: the scratch folders, the bakes, their interpreters, the
+    data files and the number of measured runs."""
+
+    bench: Bench
+    bakes: dict[str, Path]
+    pythons: dict[str, Path]
+    files: dict[str, Path]
+    runs: int
+    memory_runs: int
+
+
+def small_and_medium(s: Setup, env: dict) -> dict[str, dict]:
+    """The default and medium bakes against the running server, each with the baseline."""
+    work, rounds = s.bench.work, s.runs + 1
+    py, default = s.pythons["default"], s.bakes["default"]
+    mpy, medium = s.pythons["medium"], s.bakes["medium"]
+    small_plain = baseline(py, default, env, work / "baseline-models-server", "--source", "sklearn")
+    medium_flags = plain_parquet(s.files["medium"], *NO_SEARCH)
+    medium_plain = baseline(mpy, medium, env, work / "baseline-models-medium", *medium_flags)
+    medium_prefect = train(mpy, medium, env, *NO_SEARCH)
+    return {
+        "served": paired(s.bench, "server", rounds, train(py, default, env), small_plain, default),
+        "medium": paired(s.bench, "medium", rounds, medium_prefect, medium_plain, medium),
     }
-    storage = str(work / "cache-storage")
-    cache_flags = [f"--package={package_of(medium)}", f"--runs={args.runs}", f"--scratch={storage}"]
-    probes = {
-        "cache": probe(bench, mpy, medium, env, "cache", *cache_flags)[0],
-        "tuning": tuning_probe(bench, pythons["tuning"], bakes, env, args.runs),
+
+
+def probes(s: Setup, env: dict) -> dict:
+    """The cache probe on the medium bake and the tuning probe on the tuning bakes."""
+    medium = s.bakes["medium"]
+    storage = s.bench.work / "cache-storage"
+    flags = [f"--package={package_of(medium)}", f"--runs={s.runs}", f"--scratch={storage}"]
+    return {
+        "cache": probe(s.bench, s.pythons["medium"], medium, env, "cache", *flags)[0],
+        "tuning": tuning_probe(s.bench, s.pythons["tuning"], s.bakes, env, s.runs),
     }
-    runs["memory"] = paired(
-        bench,
-        "memory",
-        args.memory_runs,
-        train(mpy, medium, env, *no_search, *large, models=work / "memory-models"),
-        baseline(
-            mpy,
-            medium,
-            env,
-            work / "baseline-models-memory",
-            *plain_parquet(files["large"], *no_search),
-            f"--frame-bytes-out={frame_bytes}",
-        ),
-        medium,
+
+
+def memory(s: Setup, env: dict) -> tuple[dict, int]:
+    """Training on the large file, with its own registry on both sides; returns the runs and
+    the validated frame's size in bytes, as the baseline measured it."""
+    work, mpy, medium = s.bench.work, s.pythons["medium"], s.bakes["medium"]
+    large = s.files["large"]
+    size = work / "frame-bytes"
+    flags = plain_parquet(large, *NO_SEARCH, f"--frame-bytes-out={size}")
+    plain = baseline(mpy, medium, env, work / "baseline-models-memory", *flags)
+    prefect = train(
+        mpy, medium, env, *NO_SEARCH, "--dataset-uri", str(large), models=work / "memory-models"
     )
-    return {"runs": runs, "probes": probes, "frame_bytes": int(frame_bytes.read_text())}
+    runs = paired(s.bench, "memory", s.memory_runs, prefect, plain, medium)
+    return runs, int(size.read_text())
+
+
+def served(s: Setup, env: dict) -> dict:
+    """Everything measured against the running server."""
+    runs = small_and_medium(s, env)
+    found = probes(s, env)
+    runs["memory"], frame_bytes = memory(s, env)
+    return {"runs": runs, "probes": found, "frame_bytes": frame_bytes}
 
 
 def tuning_probe(bench: Bench, python: Path, bakes: dict, env: dict, runs: int) -> dict:
@@ -385,12 +392,13 @@ def main() -> None:
     bakes_timed = bake_timing(bench, args.runs)
     bakes = make_bakes(bench, files)
     pythons = install(bench, bakes)
+    setup = Setup(bench, bakes, pythons, files, args.runs, args.memory_runs)
     clock.lap("bakes and virtual environments")
     local = embedded(bench, pythons["default"], bakes["default"], args.runs)
     clock.lap("embedded-server runs")
     prefect = pythons["default"].parent / "prefect"
     with prefect_server(prefect, bakes["default"], bench.log("server")) as (api_url, started):
-        measured = served(bench, bakes, pythons, files, args, quiet_env(api_url=api_url))
+        measured = served(setup, quiet_env(api_url=api_url))
     clock.lap("runs against a running server")
     suite = None
     if args.suite:
