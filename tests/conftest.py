@@ -4,15 +4,12 @@ The Prefect server is started once per test session, by whichever xdist worker n
 and stopped by the controlling process when the session ends.
 """
 
-import contextlib
 import dataclasses
 import fcntl
 import functools
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.screenshots import free_port, stop_process_group
 from tests.template import TEMPLATE
 
 BIN = Path(sys.executable).parent
@@ -47,31 +45,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state.exists():
         pid = json.loads(state.read_text())["pid"]
         stop_process_group(pid)
-
-
-def stop_process_group(pid: int, grace_seconds: float = 10) -> None:
-    """SIGTERM a process group, then SIGKILL it if it is still alive after the grace period."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace_seconds
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)  # reap it if it is our child, or it lingers as a zombie
-            try:
-                os.killpg(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.2)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def quiet_prefect_env(home: Path) -> dict[str, str]:
