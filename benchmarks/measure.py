@@ -8,6 +8,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -18,6 +19,7 @@ from pathlib import Path
 # Prefect's console log lines start with the local time of day: `18:23:24.186 | INFO | ...`.
 LOG_LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+\s*\| (.*)$")
 SERVER_START_SECONDS = 120
+PEAK = Path(__file__).with_name("peak.py")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,14 +70,15 @@ def kill_group(pid: int, grace_seconds: float = 10) -> None:
 
 
 def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1800) -> Run:
-    """Run a command to its end in its own process group; wait4 gives its own rusage, whose
-    ru_maxrss is the peak RSS of the process or of its largest reaped child."""
+    """Run a command to its end in its own process group, through peak.py, which records the
+    peak RSS of the command or of its largest reaped child (a server it started)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    peak = log.with_suffix(".peak")
     started_at = time.time()
     start = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(part) for part in command],
+            [sys.executable, "-I", PEAK, peak, *map(str, command)],
             cwd=cwd,
             env=env,
             stdout=out,
@@ -86,7 +89,7 @@ def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1
         watchdog = threading.Timer(timeout, kill_group, args=(process.pid,))
         watchdog.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            _, status = os.waitpid(process.pid, 0)
         except BaseException:
             # Interrupted: leave no Prefect server or cluster of the run behind.
             kill_group(process.pid)
@@ -95,7 +98,8 @@ def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1
             watchdog.cancel()
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, started_at, log)
+    peak_bytes = int(peak.read_text()) if peak.exists() else 0
+    return Run(seconds, peak_bytes, process.returncode, started_at, log)
 
 
 def check(run: Run, what: str) -> Run:

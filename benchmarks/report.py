@@ -364,8 +364,10 @@ def how(d: dict) -> str:
             "scored one after the other by the same `score_candidate` function without Prefect.",
             "- `cache_ratio`: see Cache above.",
             f"- `memory_ratio`: `train --tune false` of the Parquet bake on {rows['large']:,} rows "
-            f"({sizes['large']} on disk); peak RSS of the training process (wait4's ru_maxrss) "
-            "over the validated frame's `memory_usage(deep=True)`. "
+            f"({sizes['large']} on disk); peak RSS of the training process over the validated "
+            "frame's `memory_usage(deep=True)`. Every process is started through "
+            "[peak.py](peak.py), which takes its peak RSS from wait4 (and adds the same few "
+            "milliseconds to both sides' times). "
             f"{d['rows']['memory']['runs']} run per side: peak memory does not depend on warm "
             "caches, and each run takes minutes.",
             "- `bake_seconds`: `cookiecutter --no-input` with the default answers. "
