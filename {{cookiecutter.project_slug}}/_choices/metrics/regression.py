@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
@@ -10,6 +11,24 @@ from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_err
 PRIMARY_METRIC = "r2"
 # A continuous target has no classes to keep in proportion.
 STRATIFY = False
+
+
+def target_problem(target: pd.Series) -> str | None:
+    """Why these values cannot be learned from, or None when they can."""
+    numbers = pd.to_numeric(target, errors="coerce")
+    if numbers.isna().any():
+        return (
+            f"Target column {target.name!r} holds values that are not numbers, such as"
+            f" {target[numbers.isna()].iloc[0]!r}: a regressor needs numbers. Fix or drop"
+            " those rows, or choose a numeric column with --target-column."
+        )
+    if numbers.nunique() < 2:
+        return (
+            f"Target column {target.name!r} is constant ({target.iloc[0]!r} in every row):"
+            " there is nothing to learn. Train on data where it varies, or choose another"
+            " column with --target-column."
+        )
+    return None
 
 
 def compute_metrics(y_true: Sequence, y_pred: Sequence) -> dict[str, float]:

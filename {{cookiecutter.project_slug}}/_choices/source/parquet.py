@@ -57,5 +57,15 @@ def fingerprint(config: DatasetConfig) -> str | None:
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:
     """Read the whole file into one frame."""
     options = storage_options(config.storage_options_secret)
-    with fsspec.open(config.dataset_uri, "rb", **options) as file:
-        return pd.read_parquet(file)
+    try:
+        with fsspec.open(config.dataset_uri, "rb", **options) as file:
+            return pd.read_parquet(file)
+    except FileNotFoundError as error:
+        # fsspec reports a server it could not connect to as a missing file: raise the
+        # connection error instead, which is tried again.
+        if isinstance(error.__cause__, OSError):
+            raise error.__cause__ from None
+        raise FileNotFoundError(
+            f"No Parquet file at {config.dataset_uri!r}: check the path, or point the run at"
+            " the file with --dataset-uri."
+        ) from error

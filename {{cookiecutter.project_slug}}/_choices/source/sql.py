@@ -5,10 +5,12 @@ them from the environment (PGPASSWORD for PostgreSQL), or keep the whole URL in 
 Secret block named in `url_secret`.
 """
 
+from pathlib import Path
+
 import pandas as pd
 from prefect.blocks.system import Secret
 from pydantic import BaseModel, Field
-from sqlalchemy import create_engine, make_url
+from sqlalchemy import Connection, create_engine, inspect, make_url
 
 
 class DatasetConfig(BaseModel):
@@ -52,11 +54,35 @@ def database_url(config: DatasetConfig) -> str:
     return secret.get()
 
 
+def check_table(connection: Connection, name: str) -> None:
+    """Refuse a table name the database does not hold, listing the tables it does; a query
+    is left to the database."""
+    schema, _, table = name.rpartition(".")
+    inspector = inspect(connection)
+    if len(name.split()) > 1 or inspector.has_table(table, schema=schema or None):
+        return
+    database = connection.engine.url.render_as_string(hide_password=True)
+    present = ", ".join(inspector.get_table_names(schema=schema or None)) or "none"
+    raise FileNotFoundError(
+        f"Table {name!r} is not in {database}; its tables are: {present}. Name one of them,"
+        " or a SELECT query, with --dataset-table."
+    )
+
+
 def read_dataset(config: DatasetConfig) -> pd.DataFrame:
     """Read the table, or the query's result, into one frame."""
-    engine = create_engine(database_url(config))
+    url = make_url(database_url(config))
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    # SQLite would create a missing database file, empty, instead of failing.
+    if database and database != ":memory:" and not Path(database).exists():
+        raise FileNotFoundError(
+            f"No SQLite database at {database!r}: check the path, or point the run at the"
+            " database with --dataset-uri."
+        )
+    engine = create_engine(url)
     try:
         with engine.connect() as connection:
+            check_table(connection, config.dataset_table)
             return pd.read_sql(config.dataset_table, connection)
     finally:
         engine.dispose()

@@ -5,6 +5,7 @@ trains on other data or scores another batch without editing code.
 """
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -58,6 +59,20 @@ def settings_from_args(settings: type[BaseModel], args: argparse.Namespace) -> B
     return settings.model_validate(values)
 
 
+class BriefErrors(logging.Filter):
+    """Logs the errors the command explains as one line each, without their traceback; the
+    run's logs on the Prefect server keep it."""
+
+    def __init__(self, *explained: type[Exception]) -> None:
+        super().__init__()
+        self.explained = explained
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.explained):
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def build_parser() -> argparse.ArgumentParser:
     """One sub-command per pipeline, one flag per settings field."""
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}")
@@ -83,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from {{ cookiecutter.package_name }} import flows
     from {{ cookiecutter.package_name }}.tasks import DatasetError, RegistryError
 
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(BriefErrors(DatasetError, RegistryError))
     try:
         if isinstance(config, TrainingConfig):
             trained = flows.training_flow(config)

@@ -7,6 +7,7 @@ their inputs, and every key on the task's code.
 
 import hashlib
 import inspect
+import math
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,10 @@ from pydantic import BaseModel, ConfigDict, model_serializer
 from sklearn.model_selection import train_test_split
 
 from {{ cookiecutter.package_name }}.config import SplitConfig
-from {{ cookiecutter.package_name }}.metrics import STRATIFY
+from {{ cookiecutter.package_name }}.metrics import (
+    STRATIFY,
+    target_problem,
+)
 from {{ cookiecutter.package_name }}.source import (
     DatasetConfig,
     fingerprint,
@@ -53,11 +57,15 @@ class DatasetSplit(BaseModel):
         return {"rows": self.rows, "fingerprint": self.fingerprint}
 
 
+# What another try cannot fix: a wrong address, missing rights, bad data, a missing library.
+PERMANENT_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, ValueError, ImportError)
+
+
 def is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     """Retry what may pass on its own (network, timeouts), not a wrong address or bad data."""
     try:
         state.result()
-    except (FileNotFoundError, PermissionError, IsADirectoryError, ValueError, ImportError):
+    except PERMANENT_ERRORS:
         return False
     except Exception:
         return True
@@ -66,7 +74,11 @@ def is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
 
 def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
     """Key a read on the data's fingerprint and the reading code; None re-reads every time."""
-    content = fingerprint(parameters["dataset"])
+    try:
+        content = fingerprint(parameters["dataset"])
+    except OSError:
+        # Missing or unreachable: the read that follows fails with the reason.
+        return None
     if content is None:
         return None
     code = TASK_SOURCE.compute_key(context, parameters, {})
@@ -91,7 +103,22 @@ def frame_fingerprint(frame: pd.DataFrame) -> str:
 )
 def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
     """Read the dataset into one frame."""
-    frame = read_dataset(dataset)
+    try:
+        frame = read_dataset(dataset)
+    except FileNotFoundError as error:
+        # The source's message names what is missing and the setting that points at it.
+        raise DatasetError(str(error)) from error
+    except PERMANENT_ERRORS:
+        raise
+    except Exception as error:
+        # Prefect tries again after a pause; the last try says what failed and what to check.
+        run = TaskRunContext.get()
+        if run is None or run.task_run.run_count <= run.task.retries:
+            raise
+        raise DatasetError(
+            f"{dataset.describe()} was unreachable after {run.task_run.run_count} tries"
+            f" ({error}): check the address and that the server is up, then run again."
+        ) from error
     get_run_logger().info("Loaded %d rows x %d columns from %s", *frame.shape, dataset.describe())
     return frame
 
@@ -111,10 +138,37 @@ def validate_dataset(frame: pd.DataFrame, target_column: str) -> pd.DataFrame:
     labelled = frame.dropna(subset=[target_column])
     if labelled.empty:
         raise DatasetError(f"Target column {target_column!r} has no values: every row is missing.")
+    problem = target_problem(labelled[target_column])
+    if problem:
+        raise DatasetError(problem)
     dropped = len(frame) - len(labelled)
     if dropped:
         get_run_logger().warning("Dropped %d rows without a %r value", dropped, target_column)
     return labelled
+
+
+def check_split_sizes(target: pd.Series, test_size: float) -> None:
+    """Refuse, as scikit-learn would but saying what to do, a split that leaves a side without
+    rows, or without a row of each class when the split keeps the classes' shares."""
+    if STRATIFY:
+        counts = target.value_counts()
+        single = ", ".join(map(repr, counts.index[counts < 2]))
+        if single:
+            raise DatasetError(
+                f"Too few rows to split: class(es) {single} of {target.name!r} have a single row,"
+                " and each class needs one row to train on and one to test on. Add rows of"
+                " those classes, or merge them into others or drop them."
+            )
+    test_rows = math.ceil(test_size * len(target))
+    train_rows = len(target) - test_rows
+    needed = target.nunique() if STRATIFY else 1
+    if min(train_rows, test_rows) < needed:
+        each = f"one row of each of the {needed} classes" if STRATIFY else "one row"
+        raise DatasetError(
+            f"Too few rows to split: a test share of {test_size} divides {len(target)} rows into"
+            f" {train_rows} to train on and {test_rows} to test on, and each side needs {each}."
+            " Add rows, or change the share with --test-size."
+        )
 
 
 @task(cache_policy=INPUTS + TASK_SOURCE, persist_result=True)
@@ -122,6 +176,7 @@ def split_dataset(frame: pd.DataFrame, target_column: str, split: SplitConfig) -
     """Hold out a seeded share of the rows for evaluation."""
     features = frame.drop(columns=[target_column])
     target = frame[target_column]
+    check_split_sizes(target, split.test_size)
     features_train, features_test, target_train, target_test = train_test_split(
         features,
         target,
