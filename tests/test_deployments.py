@@ -47,7 +47,7 @@ DEPLOY_PACKAGES = {
     "kubernetes": {"prefect-docker", "prefect-kubernetes"},
 }
 # What a build context must never carry: local state and the dev-only files.
-LOCAL_STATE = [".venv/bin/python", ".prefect/prefect.db", "models/v1/model.joblib", "tests/x.py"]
+LOCAL_STATE = [".venv/bin/python", ".prefect/prefect.db", "models/v1/model.skops", "tests/x.py"]
 
 
 def load_prefect_yaml(project: Path) -> tuple[list[dict], dict]:

@@ -135,7 +135,7 @@ def test_deployed_project_trains_then_scores_a_batch_through_a_worker(
     training = wait_completed(worker, prefect_api_url, training_id)
     champion = json.loads((project / "models" / "champion.json").read_text())["version"]
     metadata = json.loads((project / "models" / champion / "metadata.json").read_text())
-    assert (project / "models" / champion / "model.joblib").is_file()
+    assert (project / "models" / champion / "model.skops").is_file()
 
     batch = tmp_path / "batch" / "flowers.csv"
     batch.parent.mkdir()

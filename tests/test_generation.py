@@ -56,12 +56,12 @@ PACKAGE_FILES = {
 SAMPLE_FILES = {"csv": "{}.csv", "parquet": "{}.parquet", "sql": "{}.sqlite"}
 BASE_REQUIREMENTS = {
     "fsspec",
-    "joblib",
     "matplotlib",
     "pandas",
     "prefect",
     "pydantic",
     "scikit-learn",
+    "skops",
     "threadpoolctl",
 }
 # The packages a bake adds for each answer, by model, source and address scheme.

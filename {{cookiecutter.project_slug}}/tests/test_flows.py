@@ -105,7 +105,7 @@ def test_training_flow_registers_a_champion_that_beats_a_constant(trained, datas
     assert (result.version, result.champion, result.promoted) == ("v1", "v1", True)
 
     version = Path(config.models_dir) / "v1"
-    assert {"model.joblib", "metadata.json", "report.md", "diagnostics.png"} <= {
+    assert {"model.skops", "metadata.json", "report.md", "diagnostics.png"} <= {
         path.name for path in version.iterdir()
     }
     metadata = json.loads((version / "metadata.json").read_text())

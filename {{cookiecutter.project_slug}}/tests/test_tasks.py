@@ -1,13 +1,18 @@
 """Unit tests of each task, called through `.fn()` without a flow run."""
 
+import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import skops.io
 from prefect.logging import disable_run_logger
 from sklearn.model_selection import ParameterGrid
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from {{ cookiecutter.package_name }}.config import SplitConfig
 from {{ cookiecutter.package_name }}.estimator import (
@@ -22,14 +27,17 @@ from {{ cookiecutter.package_name }}.source import DatasetConfig
 from {{ cookiecutter.package_name }}.tasks import (
     DatasetError,
     ModelVersion,
+    RegistryError,
     build_preprocessor,
     predict_batch,
     promote_if_better,
     register_model,
+    score_batch,
     split_dataset,
     train_model,
     validate_dataset,
 )
+from {{ cookiecutter.package_name }}.tasks.inference import numeric_columns
 from {{ cookiecutter.package_name }}.tasks.registry import (
     load_model,
     read_champion,
@@ -113,7 +121,7 @@ def test_register_model_writes_new_versions(tmp_path, fitted):
     assert (first.version, second.version) == ("v1", "v2")
     metadata = json.loads((tmp_path / "v2" / "metadata.json").read_text())
     assert metadata["metrics"] == metrics
-    assert (tmp_path / "v2" / "model.joblib").is_file()
+    assert (tmp_path / "v2" / "model.skops").is_file()
 
 
 def register(fitted, models_dir: Path | str, score: float) -> ModelVersion:
@@ -152,18 +160,106 @@ def test_promote_replaces_champion_with_better_challenger(tmp_path, fitted, data
 
 def test_predict_batch_adds_predictions_and_version(fitted, dataset_split):
     """Each row gets a prediction and the model version; extra columns are kept, not used."""
+    plain = predict_batch(fitted, dataset_split.features_test, "v7")
     batch = dataset_split.features_test.assign(note="kept")
-    scored = predict_batch.fn(fitted, batch, "v7")
+    scored = predict_batch(fitted, batch, "v7")
     assert len(scored) == len(batch)
     assert {"prediction", "model_version", "note"} <= set(scored.columns)
     assert set(scored["model_version"]) == {"v7"}
+    assert (scored["note"] == "kept").all()
+    assert scored["prediction"].equals(plain["prediction"])
+
+
+def test_predict_batch_names_a_numeric_column_holding_text(fitted, dataset_split):
+    """Text in a column the model was trained on as numbers is refused, naming the column."""
+    column = numeric_columns(fitted)[0]
+    batch = dataset_split.features_test.astype({column: object})
+    batch.iloc[1, batch.columns.get_loc(column)] = "not a number"
+    with pytest.raises(DatasetError, match=re.escape(f"Column {column!r} holds text")):
+        predict_batch(fitted, batch, "v1")
 
 
 def test_predict_batch_names_missing_columns(fitted, dataset_split):
     """A batch without a column the model was trained on is refused, naming the column."""
     column = dataset_split.features_test.columns[0]
     with pytest.raises(DatasetError, match=re.escape(f"trained on: {column}")):
-        predict_batch.fn(fitted, dataset_split.features_test.drop(columns=[column]), "v1")
+        predict_batch(fitted, dataset_split.features_test.drop(columns=[column]), "v1")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_score_batch_in_chunks_matches_one_pass(fitted, dataset_frame, tmp_path, suffix):
+    """Scoring 40 rows at a time writes the same predictions, row for row, as one pass."""
+    source, output = tmp_path / f"batch.{suffix}", tmp_path / "out" / f"predictions.{suffix}"
+    write = dataset_frame.to_csv if suffix == "csv" else dataset_frame.to_parquet
+    write(source, index=False)
+    rows = score_batch.fn(fitted, "v1", str(source), str(output), chunk_rows=40)
+    read = pd.read_csv if suffix == "csv" else pd.read_parquet
+    expected = predict_batch(fitted, read(source), "v1")
+    assert rows == len(dataset_frame) == len(read(output))
+    pd.testing.assert_frame_equal(read(output), expected, check_dtype=False)
+
+
+def test_score_batch_leaves_no_partial_output_when_a_chunk_fails(fitted, dataset_frame, tmp_path):
+    """A chunk that cannot be scored stops the run and leaves the output as it was."""
+    batch = dataset_frame.astype({numeric_columns(fitted)[0]: object})
+    batch.iloc[-1, batch.columns.get_loc(numeric_columns(fitted)[0])] = "not a number"
+    source, output = tmp_path / "batch.csv", tmp_path / "predictions.csv"
+    batch.to_csv(source, index=False)
+    output.write_text("earlier predictions\n")
+    with pytest.raises(DatasetError, match="holds text"):
+        score_batch.fn(fitted, "v1", str(source), str(output), chunk_rows=40)
+    assert output.read_text() == "earlier predictions\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["batch.csv", "predictions.csv"]
+
+
+def test_registry_round_trip_gives_the_same_predictions(tmp_path, fitted, dataset_split):
+    """A registered model loads back, with its file's checksum recorded, and predicts the same."""
+    register(fitted, tmp_path, 0.5)
+    metadata = json.loads((tmp_path / "v1" / "metadata.json").read_text())
+    model_file = (tmp_path / "v1" / "model.skops").read_bytes()
+    assert metadata["model_sha256"] == hashlib.sha256(model_file).hexdigest()
+    loaded = load_model(str(tmp_path), "v1")
+    features = dataset_split.features_test
+    assert (loaded.predict(features) == fitted.predict(features)).all()
+
+
+def test_registry_refuses_a_changed_model_file(tmp_path, fitted):
+    """A model file whose bytes changed after registration is refused, not loaded."""
+    register(fitted, tmp_path, 0.5)
+    path = tmp_path / "v1" / "model.skops"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(RegistryError, match="model file changed since it was registered"):
+        load_model(str(tmp_path), "v1")
+
+
+def test_registry_refuses_a_model_file_with_untrusted_types(tmp_path, fitted):
+    """A model file holding a type outside the project's pipeline is refused, naming the type,
+    even with a matching checksum; registering such a model is refused too."""
+    hostile = Pipeline([("run", FunctionTransformer(os.system)), ("estimator", fitted[-1])])
+    with pytest.raises(RegistryError, match=r"refuse to load: \w+\.system"):
+        register(hostile, tmp_path, 0.5)
+    assert not (tmp_path / "v1").exists()
+    register(fitted, tmp_path, 0.5)
+    model_file = skops.io.dumps(hostile)
+    (tmp_path / "v1" / "model.skops").write_bytes(model_file)
+    metadata_path = tmp_path / "v1" / "metadata.json"
+    metadata = json.loads(metadata_path.read_text())
+    metadata["model_sha256"] = hashlib.sha256(model_file).hexdigest()
+    metadata_path.write_text(json.dumps(metadata))
+    with pytest.raises(RegistryError, match=r"does not trust: \w+\.system"):
+        load_model(str(tmp_path), "v1")
+
+
+def test_registry_refuses_an_incomplete_version(tmp_path, fitted):
+    """A version folder without metadata (its run stopped while registering) is never loaded,
+    and the next registration takes the following number."""
+    register(fitted, tmp_path, 0.5)
+    (tmp_path / "v2").mkdir()
+    with pytest.raises(RegistryError, match="'v2' .* is incomplete"):
+        load_model(str(tmp_path), "v2")
+    assert register(fitted, tmp_path, 0.5).version == "v3"
 
 
 def test_registry_works_at_an_fsspec_url(fitted, dataset_split):

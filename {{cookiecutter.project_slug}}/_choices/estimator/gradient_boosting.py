@@ -21,6 +21,10 @@ SEARCH_SPACE: dict[str, list[Any]] = {
     "max_leaf_nodes": [15, 31],
 }
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = ["sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor"]
+
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""

@@ -21,6 +21,14 @@ SEARCH_SPACE: dict[str, list[Any]] = {
     "weights": ["uniform", "distance"],
 }
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = [
+    "sklearn.metrics._dist_metrics.EuclideanDistance64",
+    "sklearn.neighbors._ball_tree.BallTree",
+    "sklearn.neighbors._kd_tree.KDTree",
+]
+
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters; the fit has no randomness."""

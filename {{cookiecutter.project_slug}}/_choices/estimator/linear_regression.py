@@ -15,6 +15,10 @@ class ModelParams(BaseModel):
 # A small grid around the defaults, for hyperparameter search.
 SEARCH_SPACE: dict[str, list[Any]] = {"alpha": [0.1, 1.0, 10.0, 100.0]}
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = []
+
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""

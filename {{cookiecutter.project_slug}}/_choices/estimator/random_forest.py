@@ -21,6 +21,10 @@ SEARCH_SPACE: dict[str, list[Any]] = {
     "min_samples_leaf": [1, 4],
 }
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = ["sklearn.tree._tree.Tree"]
+
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters."""

@@ -16,6 +16,10 @@ class ModelParams(BaseModel):
 # A small grid around the defaults, for hyperparameter search.
 SEARCH_SPACE: dict[str, list[Any]] = {"C": [0.1, 1.0, 10.0], "gamma": ["scale", 0.01]}
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = []
+
 
 def build_estimator(params: ModelParams, random_state: int) -> Estimator:
     """Create an unfitted estimator from the hyperparameters; the fit has no randomness."""

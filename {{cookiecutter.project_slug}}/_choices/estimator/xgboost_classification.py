@@ -29,6 +29,10 @@ SEARCH_SPACE: dict[str, list[Any]] = {
     "max_depth": [4, 6],
 }
 
+# The types inside the fitted estimator that the model registry loads beyond skops's defaults;
+# a model file holding any other type is refused.
+TRUSTED_TYPES: list[str] = ["xgboost.core.Booster", "xgboost.sklearn.XGBClassifier"]
+
 
 class Estimator(ClassifierMixin, BaseEstimator):
     """An XGBClassifier that takes and returns the dataset's own class labels."""

@@ -49,3 +49,6 @@ class InferenceConfig(BaseModel):
     output_uri: str = Field(description="Where to write the predictions (.csv or .parquet).")
     models_dir: str = Field(default="models", description="Model registry: folder or fsspec URL.")
     version: str | None = Field(default=None, description="Model version; default: the champion.")
+    chunk_rows: int = Field(
+        default=100_000, ge=1, description="Rows read, scored and written at a time."
+    )

@@ -1,6 +1,5 @@
 """The batch inference flow: score a file with the champion model (or a chosen version)."""
 
-import pandas as pd
 from prefect import flow
 from pydantic import BaseModel
 
@@ -11,9 +10,7 @@ from {{ cookiecutter.package_name }}.config import (
 )
 from {{ cookiecutter.package_name }}.tasks import (
     load_champion,
-    predict_batch,
-    read_batch,
-    write_predictions,
+    score_batch,
 )
 
 
@@ -27,10 +24,7 @@ class InferenceResult(BaseModel):
 
 @flow(name=f"{PROJECT_SLUG}-batch-inference", flow_run_name=timestamped("predict"))
 def batch_inference_flow(config: InferenceConfig) -> InferenceResult:
-    """Read the batch, predict with the model and write the predictions."""
+    """Score the batch with the model, `chunk_rows` rows at a time, and write the predictions."""
     model, version = load_champion(config.models_dir, config.version)
-    # Typed here: pandas ships no type hints, so a task returning a frame is not typed as one.
-    batch: pd.DataFrame = read_batch(config.input_uri)
-    predictions: pd.DataFrame = predict_batch(model, batch, version)
-    output = write_predictions(predictions, config.output_uri)
-    return InferenceResult(output_uri=output, rows=len(predictions), version=version)
+    rows = score_batch(model, version, config.input_uri, config.output_uri, config.chunk_rows)
+    return InferenceResult(output_uri=config.output_uri, rows=rows, version=version)

@@ -10,8 +10,7 @@ from {{ cookiecutter.package_name }}.tasks.data import (
 from {{ cookiecutter.package_name }}.tasks.inference import (
     load_champion,
     predict_batch,
-    read_batch,
-    write_predictions,
+    score_batch,
 )
 from {{ cookiecutter.package_name }}.tasks.model import (
     build_preprocessor,
@@ -44,12 +43,11 @@ __all__ = [
     "load_dataset",
     "predict_batch",
     "promote_if_better",
-    "read_batch",
     "register_model",
     "report_training",
+    "score_batch",
     "score_candidate",
     "split_dataset",
     "train_model",
     "validate_dataset",
-    "write_predictions",
 ]

@@ -2,32 +2,51 @@
 
 The registry lives in a local folder or at any fsspec URL (`s3://bucket/models`). A version
 folder holds the fitted pipeline and `metadata.json`, written last, so a version without
-metadata is incomplete and never used. `champion.json` names the best version so far; it is
-replaced in one step, so readers see the old champion or the new one, never half of either.
+metadata is incomplete and never used: a run stopped while registering (killed, out of
+memory) leaves such a folder, which the next run skips and which may be deleted once no run is
+writing it. `champion.json` names the best version so far; it is replaced in one step, so
+readers see the old champion or the new one, never half of either.
+
+The pipeline is saved with skops, which loads only the types it is told to trust, instead of
+pickle, which runs whatever code the file names. The trusted types are the project's own
+pipeline's (`TRUSTED_TYPES`), and the file's SHA-256 recorded at registration is checked first,
+so a model file replaced or changed afterwards is refused, never loaded.
 """
 
+import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import fsspec
-import joblib
+import skops.io
 from fsspec import AbstractFileSystem
 from prefect import get_run_logger, task
 from prefect.runtime import flow_run
 from pydantic import BaseModel
 from sklearn.pipeline import Pipeline
 
+from {{ cookiecutter.package_name }} import estimator
 from {{ cookiecutter.package_name }}.metrics import (
     PRIMARY_METRIC,
     compute_metrics,
 )
 from {{ cookiecutter.package_name }}.tasks.data import DatasetSplit
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
 CHAMPION_FILE = "champion.json"
+# The types of the project's pipeline that skops does not trust by default: the preprocessing's
+# column selectors and dtypes, the estimator, and what the fitted estimator holds.
+TRUSTED_TYPES = sorted(
+    {
+        "numpy.dtype",
+        "sklearn.compose._column_transformer.make_column_selector",
+        f"{estimator.Estimator.__module__}.{estimator.Estimator.__qualname__}",
+        *estimator.TRUSTED_TYPES,
+    }
+)
 
 
 class ModelVersion(BaseModel):
@@ -79,6 +98,13 @@ def write_json_atomically(fs: AbstractFileSystem, path: str, record: dict) -> No
     fs.mv(partial, path)
 
 
+def untrusted_types(model_file: bytes) -> list[str]:
+    """The types in a saved model that the project does not trust."""
+    return [
+        name for name in skops.io.get_untrusted_types(data=model_file) if name not in TRUSTED_TYPES
+    ]
+
+
 def read_champion(models_dir: str) -> str | None:
     """The champion's version name, or None before the first training run."""
     fs, root = registry(models_dir)
@@ -87,12 +113,40 @@ def read_champion(models_dir: str) -> str | None:
 
 
 def load_model(models_dir: str, version: str) -> Pipeline:
-    """Load a complete version's fitted pipeline."""
+    """Load a complete version's fitted pipeline, once its file is the one registered and holds
+    only trusted types."""
     fs, root = registry(models_dir)
-    if not fs.exists(f"{root}/{version}/{METADATA_FILE}"):
+    folder = f"{root}/{version}"
+    if not fs.exists(f"{folder}/{METADATA_FILE}"):
+        if fs.exists(folder):
+            raise RegistryError(
+                f"Model version {version!r} at {models_dir} is incomplete (no {METADATA_FILE}): "
+                "its training run stopped before registering it, or is still running. "
+                "Use another version."
+            )
         raise RegistryError(f"Model version {version!r} is not in the registry at {models_dir}.")
-    with fs.open(f"{root}/{version}/{MODEL_FILE}", "rb") as file:
-        return joblib.load(file)
+    expected = json.loads(fs.cat_file(f"{folder}/{METADATA_FILE}")).get("model_sha256")
+    path = f"{models_dir.rstrip('/')}/{version}/{MODEL_FILE}"
+    if expected is None or not fs.exists(f"{folder}/{MODEL_FILE}"):
+        raise RegistryError(
+            f"Model version {version!r} has no {MODEL_FILE} with a recorded checksum: it was "
+            "registered by an older version of the project. Train a new version."
+        )
+    model_file = fs.cat_file(f"{folder}/{MODEL_FILE}")
+    digest = hashlib.sha256(model_file).hexdigest()
+    if digest != expected:
+        raise RegistryError(
+            f"The model file changed since it was registered: {path} has SHA-256 {digest}, "
+            f"{METADATA_FILE} records {expected}. Restore the file or train a new version."
+        )
+    refused = untrusted_types(model_file)
+    if refused:
+        raise RegistryError(
+            f"{path} holds types this project does not trust: {', '.join(refused)}. "
+            "It was not loaded; if the pipeline really uses them, add them to TRUSTED_TYPES "
+            "in estimator.py."
+        )
+    return skops.io.loads(model_file, trusted=TRUSTED_TYPES)
 
 
 @task
@@ -103,16 +157,23 @@ def register_model(
     models_dir: str,
 ) -> ModelVersion:
     """Save the model as a new version; metadata goes last, so a version is whole or absent."""
+    model_file = skops.io.dumps(model)
+    refused = untrusted_types(model_file)
+    if refused:
+        raise RegistryError(
+            f"The model holds types the registry would refuse to load: {', '.join(refused)}. "
+            "Add them to TRUSTED_TYPES in estimator.py if they are safe to load."
+        )
     fs, root = registry(models_dir)
     version = claim_version(fs, root)
-    with fs.open(f"{root}/{version}/{MODEL_FILE}", "wb") as file:
-        joblib.dump(model, file)
+    fs.pipe_file(f"{root}/{version}/{MODEL_FILE}", model_file)
     record = {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(),
         "flow_run_id": flow_run.id,
         "estimator": type(model[-1]).__name__,
         "metrics": metrics,
+        "model_sha256": hashlib.sha256(model_file).hexdigest(),
         **metadata,
     }
     write_json_atomically(fs, f"{root}/{version}/{METADATA_FILE}", record)
@@ -134,7 +195,8 @@ def promote_if_better(challenger: ModelVersion, split: DatasetSplit, models_dir:
             predictions = load_model(models_dir, current).predict(split.features_test)
             champion_score = compute_metrics(split.target_test, predictions)[PRIMARY_METRIC]
         except (RegistryError, KeyError, ValueError) as error:
-            # The data changed shape since the champion was trained: it cannot compete.
+            # The champion cannot be loaded (changed or incomplete), or the data changed shape
+            # since it was trained: it cannot compete.
             logger.warning("Champion %s cannot score this data (%s)", current, error)
     # The primary metric is higher-is-better for every task type.
     promoted = champion_score is None or score > champion_score
