@@ -2,7 +2,7 @@
 
 It reads the same data, validates and splits it the same way, searches the same grid with the
 same folds and seed (one thread per core, one BLAS/OpenMP thread per fit, as the bake's thread
-runner does), refits, scores, and writes the same registry files: `vN/model.joblib`,
+runner does), refits, scores, and writes the same registry files: `vN/model.skops`,
 `vN/metadata.json`, `vN/report.md`, the PNG plots and `champion.json`. It imports only the
 baked package's plain modules (`estimator`, `metrics`), and fails if Prefect gets imported.
 
@@ -25,6 +25,7 @@ import fsspec
 import joblib
 import numpy as np
 import pandas as pd
+import skops.io
 from matplotlib.figure import Figure
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.impute import SimpleImputer
@@ -172,7 +173,9 @@ def promote(root: Path, version: str, score: float, primary: str, score_champion
     current = json.loads(pointer.read_text())["version"] if pointer.exists() else None
     champion_score = None
     if current is not None and (root / current / "metadata.json").exists():
-        champion_score = score_champion(joblib.load(root / current / "model.joblib"))
+        path = root / current / "model.skops"
+        trusted = skops.io.get_untrusted_types(file=path)
+        champion_score = score_champion(skops.io.load(path, trusted=trusted))
     if champion_score is None or score > champion_score:
         record = {"version": version, "promoted_at": datetime.now(UTC).isoformat()}
         write_json_atomically(pointer, {**record, primary: score})
@@ -277,13 +280,15 @@ def register(args: argparse.Namespace, model: Pipeline, params, scores: dict, sp
     """Save the model as a new version folder, metadata last; return the folder."""
     root = Path(args.models_dir)
     version = claim_version(root)
-    joblib.dump(model, root / version / "model.joblib")
+    model_file = skops.io.dumps(model)
+    (root / version / "model.skops").write_bytes(model_file)
     record = {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(),
         "flow_run_id": None,
         "estimator": type(model[-1]).__name__,
         "metrics": scores,
+        "model_sha256": hashlib.sha256(model_file).hexdigest(),
         "params": params.model_dump(),
         "split": {"test_size": args.test_size, "random_state": args.random_state},
         "dataset": {
