@@ -17,8 +17,8 @@ def target_problem(target: pd.Series) -> str | None:
     """Why these labels cannot be learned from, or None when they can."""
     if target.nunique() < 2:
         return (
-            f"Target column {target.name!r} holds a single class ({target.iloc[0]!r}): a"
-            " classifier needs at least two classes. Add rows of the other classes, or point"
+            f"Target column {target.name!r} holds one class only ({target.head(1).item()!r}):"
+            " a classifier needs at least two classes. Add rows of the other classes, or point"
             " the project at another column with --target-column."
         )
     return None

@@ -17,15 +17,16 @@ def target_problem(target: pd.Series) -> str | None:
     """Why these values cannot be learned from, or None when they can."""
     numbers = pd.to_numeric(target, errors="coerce")
     if numbers.isna().any():
+        text = target[numbers.isna()].head(1).item()
         return (
             f"Target column {target.name!r} holds values that are not numbers, such as"
-            f" {target[numbers.isna()].iloc[0]!r}: a regressor needs numbers. Fix or drop"
-            " those rows, or choose a numeric column with --target-column."
+            f" {text!r}: a regressor needs numbers. Fix or drop those rows, or choose a numeric"
+            " column with --target-column."
         )
     if numbers.nunique() < 2:
         return (
-            f"Target column {target.name!r} is constant ({target.iloc[0]!r} in every row):"
-            " there is nothing to learn. Train on data where it varies, or choose another"
+            f"Target column {target.name!r} is constant ({target.head(1).item()!r} in every"
+            " row): there is nothing to learn. Train on data where it varies, or choose another"
             " column with --target-column."
         )
     return None
