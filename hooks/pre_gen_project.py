@@ -9,6 +9,7 @@ import json
 import keyword
 import re
 import sys
+from urllib.parse import parse_qsl, urlsplit
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -19,6 +20,12 @@ FILE_SCHEMES = ("file", "http", "https", "s3", "gs", "gcs", "az", "abfs", "abfss
 # SQLAlchemy dialects whose driver package the baked pyproject.toml adds.
 SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "mysql+pymysql")
 URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?:(?P<userinfo>[^/@]*)@)?")
+# Query parameters that carry a credential: signed URLs (S3, GCS, Azure SAS), tokens, keys.
+CREDENTIAL_PARAMETERS = re.compile(
+    r"^(password|passwd|pwd|secret|token|access_token|api_?key|key|sig|signature|"
+    r"x-amz-(signature|credential|security-token)|x-goog-(signature|credential))$",
+    re.IGNORECASE,
+)
 # Answers typed as free text, which reach files as data.
 FREE_TEXT = (
     "project_name",
@@ -128,6 +135,14 @@ def check_dataset_uri(source: str, uri: str) -> str | None:
         return (
             "dataset_uri holds a password, which would be written into the project: leave it "
             "out and give it at run time (environment variable or Prefect Secret block)."
+        )
+    query = urlsplit(uri).query if match else ""
+    secrets = [name for name, _ in parse_qsl(query) if CREDENTIAL_PARAMETERS.match(name)]
+    if secrets:
+        return (
+            f"dataset_uri carries a credential in its query ({', '.join(secrets)}), which "
+            "would be written into the project: give the address without it and the "
+            "credential at run time (environment variable or Prefect Secret block)."
         )
     return None
 

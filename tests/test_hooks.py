@@ -69,6 +69,37 @@ def test_pre_gen_refuses_password_in_dataset_uri(tmp_path, capfd, uri):
     assert "hunter2" not in message and "token" not in message
 
 
+@pytest.mark.parametrize(
+    ("uri", "parameter"),
+    [
+        ("https://bucket.s3.amazonaws.com/t.csv?X-Amz-Signature=abc123&X-Amz-Expires=60", "X-Amz"),
+        ("az://container/t.csv?sv=2024-01-01&sig=c2VjcmV0", "sig"),
+        ("https://data.example.invalid/t.csv?access_token=ya29.abc", "access_token"),
+        ("postgresql://ml@db/ml?password=hunter2", "password"),
+    ],
+)
+def test_pre_gen_refuses_credential_in_dataset_uri_query(tmp_path, capfd, uri, parameter):
+    """A signed URL or a token in the query is refused, naming the parameter, not its value."""
+    source = "sql" if uri.startswith("postgresql") else "csv"
+    message = refuse(tmp_path, capfd, dataset_source=source, dataset_uri=uri)
+    assert message.count("ERROR:") == 1
+    assert "dataset_uri carries a credential" in message and parameter in message
+    assert all(secret not in message for secret in ("abc123", "c2VjcmV0", "ya29", "hunter2"))
+
+
+def test_pre_gen_accepts_plain_query_parameters(tmp_path):
+    """Query parameters that are not credentials (a version, a format) are kept."""
+    uri = "https://data.example.invalid/t.csv?version=3&format=csv"
+    cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context={"dataset_source": "csv", "dataset_uri": uri, "target_column": "label"},
+        output_dir=tmp_path,
+    )
+    source = tmp_path / "iris-classifier" / "src" / "iris_classifier" / "source.py"
+    assert uri in source.read_text()
+
+
 @pytest.mark.parametrize("answers", unsupported_combinations(), ids=combo_id)
 def test_pre_gen_refuses_unsupported_combination(tmp_path, capfd, answers):
     """A dataset that does not fit the task type is refused, naming the allowed datasets."""
