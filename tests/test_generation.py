@@ -140,8 +140,13 @@ def test_bake_generates_a_valid_project(cookies, answers):
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     target = "py" + answers["python_version"].replace(".", "")
     assert pyproject["tool"]["ruff"]["target-version"] == target
-    names = {Requirement(r).name for r in pyproject["project"]["dependencies"]}
-    assert names == expected_requirements(answers)
+    requirements = [Requirement(r) for r in pyproject["project"]["dependencies"]]
+    assert {r.name for r in requirements} == expected_requirements(answers)
+    groups = pyproject["dependency-groups"]["dev"] + pyproject["build-system"]["requires"]
+    for requirement in [*requirements, *map(Requirement, groups)]:
+        # Bounded on both sides: a new major release never breaks a fresh install unseen.
+        operators = {spec.operator for spec in requirement.specifier}
+        assert ">=" in operators and "<" in operators, f"unbounded: {requirement}"
 
     source = ast.parse((project / "src" / answers["package_name"] / "source.py").read_text())
     strings = {node.value for node in ast.walk(source) if isinstance(node, ast.Constant)}
