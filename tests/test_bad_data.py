@@ -31,8 +31,8 @@ def train_fails(project: Path, api_url: str, *flags: str) -> str:
 
 
 def test_bad_csv_address_leaves_the_registry_as_it_was(bake, prefect_api_url):
-    """A missing CSV file, then an address nothing answers at (tried three times), fail the
-    run with one line each; the champion and every version trained before are untouched."""
+    """A missing CSV file, an empty one, then an address nothing answers at (tried three times)
+    fail the run with one line each; the champion and every version trained before are untouched."""
     project = bake(dataset_source="csv")
     run(TRAIN, project, project_env(prefect_api_url))
     before = registry_files(project / "models")
@@ -41,6 +41,11 @@ def test_bad_csv_address_leaves_the_registry_as_it_was(bake, prefect_api_url):
     assert train_fails(project, prefect_api_url, "--dataset-uri", "data/missing.csv") == (
         "error: No CSV file at 'data/missing.csv': check the path, or point the run at the file"
         " with --dataset-uri."
+    )
+    (project / "data" / "empty.csv").write_text("")
+    assert train_fails(project, prefect_api_url, "--dataset-uri", "data/empty.csv") == (
+        "error: data/empty.csv could not be read: No columns to parse from file. Fix the data,"
+        " or point the run at other data (see --help)."
     )
     url = f"http://127.0.0.1:{free_port()}/customers.csv"
     line = train_fails(project, prefect_api_url, "--dataset-uri", url)

@@ -78,6 +78,18 @@ def test_predict_batch_scores_categories_never_seen(dataset_split):
     assert len(predict_batch(model, batch, "v1")["prediction"]) == len(batch)
 
 
+def test_load_dataset_names_unreadable_data(monkeypatch):
+    """Content the reader cannot parse, such as an empty file, is refused naming the source."""
+
+    def unreadable(dataset: DatasetConfig) -> pd.DataFrame:
+        raise ValueError("No columns to parse from file")
+
+    monkeypatch.setattr(data_tasks, "read_dataset", unreadable)
+    message = f"{DatasetConfig().describe()} could not be read: No columns to parse"
+    with pytest.raises(DatasetError, match=re.escape(message)):
+        load_dataset.fn(DatasetConfig())
+
+
 def load_through_a_flow(monkeypatch, failures: int, data: pd.DataFrame) -> tuple[State, int]:
     """The final state of `load_dataset` run in a flow, with no pause between tries, on a source
     that fails `failures` times with a network error before answering; and the tries made."""

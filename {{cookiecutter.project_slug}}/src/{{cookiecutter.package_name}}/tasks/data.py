@@ -108,6 +108,12 @@ def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
     except FileNotFoundError as error:
         # The source's message names what is missing and the setting that points at it.
         raise DatasetError(str(error)) from error
+    except ValueError as error:
+        # Unparsable content, such as an empty or truncated file.
+        raise DatasetError(
+            f"{dataset.describe()} could not be read: {error}. Fix the data, or point the run"
+            " at other data (see --help)."
+        ) from error
     except PERMANENT_ERRORS:
         raise
     except Exception as error:
