@@ -19,7 +19,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/uv
 	touch $@
 
 ## Bake the default project into .demo/, install it, train it on Prefect's embedded server
-## (PREFECT_API_URL is unset so the demo never depends on another server).
+## (PREFECT_API_URL is unset; the baked `make train` would use a server answering on
+## 127.0.0.1:4200, the address of its `make server`, and nothing else).
 demo: $(VENV)/.installed
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter --no-input --output-dir $(DEMO_DIR) .

@@ -117,3 +117,23 @@ def test_baked_project_deploys_as_is(bake, prefect_api_url):
     output = run([BIN / "prefect", "deployment", "inspect", name], project, env)
     assert "'work_pool_name': 'deploy-check-process'" in output
     assert "0 3 * * *" in output
+
+
+def test_make_train_and_test_use_a_running_server(bake, prefect_api_url):
+    """With the server of `make server` up, `make train` and `make test` run on it; without,
+    on Prefect's embedded server."""
+    project = bake()
+    env = project_env(prefect_api_url)
+    del env["PREFECT_API_URL"]
+    up = run(
+        ["make", "-n", "train", "test", f"BIN={BIN}", f"PREFECT_API_URL={prefect_api_url}"],
+        project,
+        env,
+    )
+    assert up.count(f"PREFECT_API_URL={prefect_api_url} ") == 2
+    down = run(
+        ["make", "-n", "train", f"BIN={BIN}", "PREFECT_API_URL=http://127.0.0.1:9/api"],
+        project,
+        env,
+    )
+    assert "PREFECT_API_URL" not in down
