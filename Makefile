@@ -31,8 +31,8 @@ demo: $(VENV)/.installed
 ## worksteal an idle xdist worker takes tests queued on the other: the long baked-project
 ## checks, all in one file, would otherwise all land on the same worker.
 test: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests scripts
-	$(BIN)/ruff format --check hooks tests scripts
+	$(BIN)/ruff check hooks tests scripts benchmarks local_extensions.py
+	$(BIN)/ruff format --check hooks tests scripts benchmarks local_extensions.py
 	$(BIN)/pytest -n auto --dist worksteal
 
 ## Bake projects into benchmarks/.scratch/ and time them against a plain scikit-learn script
@@ -42,8 +42,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(if $(SUITE),--suite)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check hooks tests scripts
-	$(BIN)/ruff format --check hooks tests scripts
+	$(BIN)/ruff check hooks tests scripts benchmarks local_extensions.py
+	$(BIN)/ruff format --check hooks tests scripts benchmarks local_extensions.py
 
 ## Refresh the pictures in docs/: bakes the default project, runs it on a real Prefect server
 ## and worker, photographs the UI in headless Chromium (Debian's; apt-get installs it if missing).

@@ -144,7 +144,10 @@ def medium_bound(d: dict) -> str:
         f"{row['prefect_s']:.1f} s against {row['plain_s']:.1f} s. A run against a running "
         f"server costs about {fixed:.1f} s more than its plain script even on iris (server_ratio),"
         f" {fixed / row['plain_s']:.0%} of this plain run; the rest of the difference, "
-        f"{rest:+.1f} s, comes with the data. Prefect run: {phase_text(row['phases'])}."
+        f"{rest:+.1f} s, comes with the data. Prefect run: {phase_text(row['phases'])}. At that "
+        f"fixed cost, 1.05 needs a plain run of at least {fixed / 0.05:.0f} s: the search on this "
+        "data (24 histogram-boosting fits) would be one, but is left out to keep the benchmark "
+        "short."
     )
 
 
@@ -155,8 +158,9 @@ def tuning_bound(d: dict) -> str:
     pool = t["sequential"] / t["threadpool"]
     return (
         f"the grid takes {t['sequential']:.2f} s one candidate after the other without Prefect, "
-        f"{t['threadpool']:.2f} s on a plain thread pool ({pool:.2f}x: the GIL-bound share of "
-        "random-forest fitting on this data caps any thread runner); the subflow takes "
+        f"{t['threadpool']:.2f} s on a plain thread pool ({pool:.2f}x, the most a thread runner "
+        "can reach here: the Python parts of each fit hold the interpreter lock); the subflow "
+        "takes "
         + ", ".join(f"{r} {t[r]:.2f} s" for r in ("threads", "dask", "ray"))
         + f" ({started}, in every run, since each subflow run starts its own runner). "
         f"On {d['machine']['cores']} cores the limit is {d['machine']['cores']}x."
@@ -183,7 +187,9 @@ def memory_bound(d: dict) -> str:
         f"Prefect and {row['plain_mib']:.0f} MiB for the plain script (ratio "
         f"{row['plain_mib'] / frame:.2f}): the split's copies, the imputers' object arrays and the "
         "dense one-hot matrix belong to the pipeline itself. A run on iris already peaks at "
-        f"{small['prefect_mib']:.0f} MiB with Prefect ({small['plain_mib']:.0f} MiB plain)."
+        f"{small['prefect_mib']:.0f} MiB with Prefect ({small['plain_mib']:.0f} MiB plain): the "
+        "interpreter and its libraries, the frame and its train/test copy make "
+        f"{(small['prefect_mib'] + 2 * frame) / frame:.1f}x before any model work."
     )
 
 
