@@ -29,6 +29,7 @@ PROJECT_FILES = {
     "pyproject.toml",
     "tests/conftest.py",
     "tests/test_cli.py",
+    "tests/test_data_checks.py",
     "tests/test_deployment.py",
     "tests/test_flows.py",
     "tests/test_tasks.py",
