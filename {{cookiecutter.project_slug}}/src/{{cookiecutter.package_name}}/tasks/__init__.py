@@ -3,6 +3,7 @@
 from {{ cookiecutter.package_name }}.tasks.data import (
     DatasetError,
     DatasetSplit,
+    data_version,
     load_dataset,
     split_dataset,
     validate_dataset,
@@ -38,6 +39,7 @@ __all__ = [
     "RegistryError",
     "SearchSummary",
     "build_preprocessor",
+    "data_version",
     "evaluate_model",
     "load_champion",
     "load_dataset",

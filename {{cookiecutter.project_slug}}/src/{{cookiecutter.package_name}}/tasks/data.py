@@ -1,8 +1,9 @@
 """Tasks that read, check and split the dataset.
 
-Their results are cached and kept in the project's Prefect home, so a re-run on unchanged
-data skips them: the read is keyed on the data's fingerprint, the checks and the split on
-their inputs, and every key on the task's code.
+The read and the split are cached and kept in the project's Prefect home, so a re-run on
+unchanged data reads neither the source nor the rows again: both are keyed on the data's
+version (its fingerprint and the reading code), never on the rows themselves, which would mean
+hashing every value. The checks are quick and run every time.
 """
 
 import hashlib
@@ -12,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 from prefect import State, Task, get_run_logger, task
-from prefect.cache_policies import INPUTS, TASK_SOURCE
+from prefect.cache_policies import TASK_SOURCE
 from prefect.client.schemas.objects import TaskRun
 from prefect.context import TaskRunContext
 from prefect.utilities.hashing import hash_objects
@@ -72,17 +73,35 @@ def is_transient(task: Task, task_run: TaskRun, state: State) -> bool:
     return False
 
 
-def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """Key a read on the data's fingerprint and the reading code; None re-reads every time."""
+def data_version(dataset: DatasetConfig) -> str | None:
+    """What identifies the data as read: its fingerprint and the reading code. None when the
+    source cannot tell whether it changed (a database) or cannot be reached (the read then
+    fails with the reason): no cache then."""
     try:
-        content = fingerprint(parameters["dataset"])
+        content = fingerprint(dataset)
     except OSError:
-        # Missing or unreachable: the read that follows fails with the reason.
         return None
     if content is None:
         return None
+    return hash_objects(inspect.getsource(read_dataset), content)
+
+
+def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    """Key a read on the data's version and the task's code; None re-reads every time."""
+    version = data_version(parameters["dataset"])
+    if version is None:
+        return None
+    return hash_objects(TASK_SOURCE.compute_key(context, parameters, {}), version)
+
+
+def split_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    """Key a split on the data's version, the other settings and the code of the checks and the
+    split, not on the frame; None (no version) splits every time."""
+    if parameters["data_version"] is None:
+        return None
+    settings = {name: value for name, value in parameters.items() if name != "frame"}
     code = TASK_SOURCE.compute_key(context, parameters, {})
-    return hash_objects(code, inspect.getsource(read_dataset), content)
+    return hash_objects(code, inspect.getsource(validate_dataset.fn), settings)
 
 
 def frame_fingerprint(frame: pd.DataFrame) -> str:
@@ -129,7 +148,7 @@ def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
     return frame
 
 
-@task(cache_policy=INPUTS + TASK_SOURCE, persist_result=True)
+@task
 def validate_dataset(frame: pd.DataFrame, target_column: str) -> pd.DataFrame:
     """Fail fast, before any training, when the frame cannot be learned from."""
     if frame.empty:
@@ -141,7 +160,8 @@ def validate_dataset(frame: pd.DataFrame, target_column: str) -> pd.DataFrame:
         )
     if frame.shape[1] < 2:
         raise DatasetError(f"The dataset has no feature columns besides {target_column!r}.")
-    labelled = frame.dropna(subset=[target_column])
+    # A copy only when rows go: the frame may be most of the memory a run uses.
+    labelled = frame.dropna(subset=[target_column]) if frame[target_column].hasnans else frame
     if labelled.empty:
         raise DatasetError(f"Target column {target_column!r} has no values: every row is missing.")
     problem = target_problem(labelled[target_column])
@@ -177,9 +197,12 @@ def check_split_sizes(target: pd.Series, test_size: float) -> None:
         )
 
 
-@task(cache_policy=INPUTS + TASK_SOURCE, persist_result=True)
-def split_dataset(frame: pd.DataFrame, target_column: str, split: SplitConfig) -> DatasetSplit:
-    """Hold out a seeded share of the rows for evaluation."""
+@task(cache_key_fn=split_cache_key, persist_result=True)
+def split_dataset(
+    frame: pd.DataFrame, target_column: str, split: SplitConfig, data_version: str | None = None
+) -> DatasetSplit:
+    """Hold out a seeded share of the rows for evaluation; cached when the data's version is
+    given."""
     features = frame.drop(columns=[target_column])
     target = frame[target_column]
     check_split_sizes(target, split.test_size)
