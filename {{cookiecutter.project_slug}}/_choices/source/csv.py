@@ -65,6 +65,13 @@ def read_dataset(config: DatasetConfig) -> pd.DataFrame:
         # connection error instead, which is tried again.
         if isinstance(error.__cause__, OSError):
             raise error.__cause__ from None
+        # It reports a server that refused access the same way.
+        status = getattr(error.__cause__, "status", None)
+        if status in (401, 403):
+            raise PermissionError(
+                f"{config.dataset_uri!r} refused access (HTTP {status}): give credentials with"
+                " --storage-options-secret or in the environment."
+            ) from error
         raise FileNotFoundError(
             f"No CSV file at {config.dataset_uri!r}: check the path, or point the run at"
             " the file with --dataset-uri."

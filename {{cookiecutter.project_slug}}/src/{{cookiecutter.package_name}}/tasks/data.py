@@ -150,8 +150,8 @@ def load_dataset(dataset: DatasetConfig) -> pd.DataFrame:
     """Read the dataset into one frame."""
     try:
         frame = read_dataset(dataset)
-    except FileNotFoundError as error:
-        # The source's message names what is missing and the setting that points at it.
+    except (FileNotFoundError, PermissionError) as error:
+        # The source's message names what is missing or refused, and the setting that fixes it.
         raise DatasetError(str(error)) from error
     except ValueError as error:
         # Unparsable content, such as an empty or truncated file.
