@@ -4,8 +4,6 @@ import contextlib
 import dataclasses
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -15,6 +13,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+
+from scripts.screenshots import free_port, stop_process_group
 
 # Prefect's console log lines start with the local time of day: `18:23:24.186 | INFO | ...`.
 LOG_LINE = re.compile(r"^(\d\d:\d\d:\d\d\.\d{3}) \| \w+\s*\| (.*)$")
@@ -51,24 +51,6 @@ def quiet_env(api_url: str | None = None, home: Path | None = None) -> dict[str,
     return env
 
 
-def kill_group(pid: int, grace_seconds: float = 10) -> None:
-    """SIGTERM a process group, then SIGKILL it if it outlives the grace period."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace_seconds
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)
-            try:
-                os.killpg(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.2)
-
-
 def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1800) -> Run:
     """Run a command to its end in its own process group, through peak.py, which records the
     peak RSS of the command or of its largest reaped child (a server it started)."""
@@ -86,13 +68,13 @@ def timed(command: Sequence, cwd: Path, env: dict, log: Path, timeout: float = 1
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-        watchdog = threading.Timer(timeout, kill_group, args=(process.pid,))
+        watchdog = threading.Timer(timeout, stop_process_group, args=(process.pid,))
         watchdog.start()
         try:
             _, status = os.waitpid(process.pid, 0)
         except BaseException:
             # Interrupted: leave no Prefect server or cluster of the run behind.
-            kill_group(process.pid)
+            stop_process_group(process.pid)
             raise
         finally:
             watchdog.cancel()
@@ -113,13 +95,6 @@ def check(run: Run, what: str) -> Run:
 def median(values: Sequence[float]) -> float:
     """The median, or NaN for no values."""
     return statistics.median(values) if values else float("nan")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_healthy(api_url: str, process: subprocess.Popen, log: Path) -> float:
@@ -157,7 +132,7 @@ def prefect_server(prefect: Path, cwd: Path, log: Path) -> Iterator[tuple[str, f
     try:
         yield api_url, wait_healthy(api_url, process, log)
     finally:
-        kill_group(process.pid)
+        stop_process_group(process.pid)
 
 
 def log_times(run: Run) -> list[tuple[float, str]]:
